@@ -1,0 +1,228 @@
+"""Writes for people and teams. Each service validates everything first and writes nothing on
+bad input: it raises a ``ValidationError`` whose keys name the offending fields."""
+
+from decimal import Decimal
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.accounts.choices import JobTitle
+from apps.accounts.models import EmployeeProfile, Team, User
+from apps.core.choices import Role
+from apps.core.services import audit_record
+
+PROFILE_FIELDS = (
+    "job_title",
+    "hire_date",
+    "monthly_base_salary",
+    "monthly_performance_pay",
+    "active",
+)
+MONEY_FIELDS = ("monthly_base_salary", "monthly_performance_pay")
+
+
+def _validate_profile(profile: dict, errors: dict) -> None:
+    for field in MONEY_FIELDS:
+        value = profile.get(field)
+        if value is None:
+            continue
+        try:
+            amount = Decimal(str(value))
+        except ArithmeticError:
+            errors[field] = [_("Enter a number.")]
+            continue
+        if not amount.is_finite():
+            errors[field] = [_("Enter a number.")]
+        elif amount < 0:
+            errors[field] = [_("Must not be negative.")]
+    job_title = profile.get("job_title")
+    if job_title is not None and job_title not in JobTitle.values:
+        errors["job_title"] = [_("Unknown job title: %(value)s.") % {"value": job_title}]
+
+
+def _validate_role(role: str, errors: dict) -> None:
+    if role not in Role.values:
+        errors["role"] = [
+            _("Unknown role %(value)s: choose rep, manager, hr or admin.") % {"value": role}
+        ]
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    role: str = Role.REP,
+    team: Team | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    profile: dict | None = None,
+) -> User:
+    profile = dict(profile or {})
+    errors: dict[str, list[str]] = {}
+    username = (username or "").strip()
+    if not username:
+        errors["username"] = [_("A username is required.")]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [
+            _("The username %(username)s is already taken.") % {"username": username}
+        ]
+    _validate_role(role, errors)
+    _validate_profile(profile, errors)
+    candidate = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    if not password:
+        errors["password"] = [_("A password is required.")]
+    else:
+        try:
+            validate_password(password, user=candidate)
+        except ValidationError as exc:
+            errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        team=team,
+        is_staff=role == Role.ADMIN,
+    )
+    if "job_title" not in profile:
+        profile["job_title"] = _default_job_title(role)
+    EmployeeProfile.objects.create(user=user, **profile)
+    audit_record(
+        actor=actor,
+        action="user.create",
+        target=user,
+        subject_user=user,
+        changes={"role": role, "team": team.pk if team else None},
+    )
+    return user
+
+
+def _default_job_title(role: str) -> str:
+    return {
+        Role.REP: JobTitle.SALES_REP,
+        Role.MANAGER: JobTitle.SALES_SUPERVISOR,
+        Role.HR: JobTitle.HR_SPECIALIST,
+        Role.ADMIN: JobTitle.ADMINISTRATOR,
+    }.get(role, JobTitle.SALES_REP)
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, profile: dict | None = None, **fields) -> User:
+    allowed = {"first_name", "last_name", "email", "role", "team", "is_active"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    profile = dict(profile or {})
+    errors: dict[str, list[str]] = {}
+    if "role" in fields:
+        _validate_role(fields["role"], errors)
+    _validate_profile(profile, errors)
+    if errors:
+        raise ValidationError(errors)
+
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(user, name)
+        if old != value:
+            changes[name] = [_jsonable(old), _jsonable(value)]
+            setattr(user, name, value)
+    if "role" in fields:
+        user.is_staff = user.role == Role.ADMIN or user.is_superuser
+    user.save()
+    record, _created = EmployeeProfile.objects.get_or_create(user=user)
+    for name, value in profile.items():
+        old = getattr(record, name)
+        if old != value:
+            changes[name] = [_jsonable(old), _jsonable(value)]
+            setattr(record, name, value)
+    record.full_clean()
+    record.save()
+    if changes:
+        audit_record(
+            actor=actor, action="user.update", target=user, subject_user=user, changes=changes
+        )
+    return user
+
+
+def _jsonable(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def _validate_team(*, name: str, managers, instance: Team | None, errors: dict) -> None:
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("A team needs a name.")]
+    else:
+        clash = Team.objects.filter(name__iexact=name)
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            errors["name"] = [_("A team called %(name)s already exists.") % {"name": name}]
+    managers = list(managers or [])
+    if not managers:
+        errors["managers"] = [_("A team needs at least one manager.")]
+    else:
+        not_managers = [str(m) for m in managers if m.role not in (Role.MANAGER, Role.ADMIN)]
+        if not_managers:
+            errors["managers"] = [
+                _("Only people with the manager role can manage a team: %(names)s.")
+                % {"names": ", ".join(not_managers)}
+            ]
+
+
+@transaction.atomic
+def team_create(*, actor, name: str, managers, description: str = "") -> Team:
+    errors: dict[str, list[str]] = {}
+    _validate_team(name=name, managers=managers, instance=None, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    team = Team.objects.create(name=name.strip(), description=description)
+    team.managers.set(managers)
+    audit_record(
+        actor=actor,
+        action="team.create",
+        target=team,
+        changes={"name": team.name, "managers": sorted(m.pk for m in managers)},
+    )
+    return team
+
+
+@transaction.atomic
+def team_update(*, actor, team: Team, name=None, managers=None, description=None) -> Team:
+    errors: dict[str, list[str]] = {}
+    new_name = team.name if name is None else name
+    new_managers = list(team.managers.all()) if managers is None else list(managers)
+    _validate_team(name=new_name, managers=new_managers, instance=team, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    changes = {}
+    if new_name.strip() != team.name:
+        changes["name"] = [team.name, new_name.strip()]
+        team.name = new_name.strip()
+    if description is not None and description != team.description:
+        changes["description"] = [team.description, description]
+        team.description = description
+    team.save()
+    if managers is not None:
+        old = sorted(team.managers.values_list("pk", flat=True))
+        new = sorted(m.pk for m in new_managers)
+        if old != new:
+            changes["managers"] = [old, new]
+            team.managers.set(new_managers)
+    if changes:
+        audit_record(actor=actor, action="team.update", target=team, changes=changes)
+    return team

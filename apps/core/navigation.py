@@ -1,0 +1,38 @@
+"""The navigation bar: each entry names the roles that may use it. Apps add their entries here."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.choices import Role
+
+EVERYONE = frozenset(Role)
+MANAGERS_AND_UP = frozenset({Role.MANAGER, Role.HR, Role.ADMIN})
+ORGANISATION_WIDE = frozenset({Role.HR, Role.ADMIN})
+ADMIN_ONLY = frozenset({Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("Home"), "core:home", EVERYONE),
+    NavItem(_("People"), "accounts:user-list", MANAGERS_AND_UP),
+    NavItem(_("Teams"), "accounts:team-list", EVERYONE),
+]
+
+
+def items_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    role = Role.ADMIN if user.is_superuser else user.role
+    return [item for item in NAV_ITEMS if role in item.roles]

@@ -1,0 +1,28 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.core.models import AuditEntry, Heartbeat
+
+
+def audit_record(*, actor, action: str, target, subject_user=None, changes=None, reason=""):
+    """Write one audit entry. Call it inside the service transaction that makes the change."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=str(target.pk),
+        subject_user=subject_user,
+        changes=changes or {},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def heartbeat_record(*, name: str = "scheduler") -> Heartbeat:
+    now = timezone.now()
+    updated = Heartbeat.objects.filter(name=name).update(beat_at=now, count=F("count") + 1)
+    if not updated:
+        Heartbeat.objects.get_or_create(name=name, defaults={"beat_at": now, "count": 1})
+    return Heartbeat.objects.get(name=name)
