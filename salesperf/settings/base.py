@@ -36,6 +36,11 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "apps.core",
     "apps.accounts",
+    "apps.leads",
+    "apps.customers",
+    "apps.opportunities",
+    "apps.activities",
+    "apps.sales",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
