@@ -10,6 +10,11 @@ from apps.core.views import healthz
 urlpatterns = [
     path("", include("apps.core.urls")),
     path("accounts/", include("apps.accounts.urls")),
+    path("leads/", include("apps.leads.urls")),
+    path("customers/", include("apps.customers.urls")),
+    path("opportunities/", include("apps.opportunities.urls")),
+    path("activities/", include("apps.activities.urls")),
+    path("sales/", include("apps.sales.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

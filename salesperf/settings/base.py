@@ -220,6 +220,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # --- Product settings --------------------------------------------------------------------------
 SALESPERF_DEMO_BUILDERS = [
     "apps.accounts.demo.build",
+    "apps.customers.demo.build",
+    "apps.leads.demo.build",
+    "apps.opportunities.demo.build",
+    "apps.activities.demo.build",
+    "apps.sales.demo.build",
 ]
 
 LOGGING = {

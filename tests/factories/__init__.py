@@ -8,3 +8,8 @@ from tests.factories.accounts import (  # noqa: F401
     TeamFactory,
     UserFactory,
 )
+from tests.factories.activities import *  # noqa: F401,F403,E402
+from tests.factories.customers import *  # noqa: F401,F403,E402
+from tests.factories.leads import *  # noqa: F401,F403,E402
+from tests.factories.opportunities import *  # noqa: F401,F403,E402
+from tests.factories.sales import *  # noqa: F401,F403,E402

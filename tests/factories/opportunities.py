@@ -1,0 +1,1 @@
+"""Factories of this app's models (exported through tests/factories/__init__.py)."""
