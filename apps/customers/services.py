@@ -1,0 +1,751 @@
+"""Writes for customers, contacts, industries, health reports, market insights and product
+feedback. Each service validates everything first and writes nothing on bad input: it raises a
+``ValidationError`` whose keys name the offending fields, or ``PermissionDenied`` when the actor
+may not write at all (HR reads CRM data but never changes it)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.choices import Role
+from apps.core.services import audit_record
+from apps.core.text import normalise_company, normalise_email, normalise_phone
+from apps.customers.choices import (
+    CustomerStatus,
+    DemandIntent,
+    FeedbackStatus,
+    InsightKind,
+    InsightSource,
+    UsageFrequency,
+)
+from apps.customers.models import (
+    Contact,
+    Customer,
+    HealthReport,
+    Industry,
+    MarketInsight,
+    ProductFeedback,
+)
+from apps.leads.choices import CompanySize, Grade
+
+# --- who may write and for whom ----------------------------------------------------------------
+
+
+def _role(user) -> str | None:
+    if user is None:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    return user.role
+
+
+def crm_write_check(actor) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` may change CRM data (HR reads only).
+
+    ``actor=None`` is the system (demo data, background jobs) and may write.
+    """
+    if actor is None:
+        return
+    if not actor.is_authenticated or not actor.is_active or _role(actor) == Role.HR:
+        raise PermissionDenied(_("You may read customer data but not change it."))
+
+
+def assignable_owners(actor):
+    """The people ``actor`` may make the owner of a record (rep: self; manager: self and the
+    members of the teams they manage; admin: any active rep or manager)."""
+    from apps.accounts.models import User
+
+    active = User.objects.filter(is_active=True)
+    role = _role(actor)
+    if actor is None or role == Role.ADMIN:
+        return active.filter(role__in=[Role.REP, Role.MANAGER])
+    if role == Role.MANAGER:
+        return active.filter(Q(pk=actor.pk) | Q(team__managers=actor)).distinct()
+    if role == Role.REP:
+        return active.filter(pk=actor.pk)
+    return active.none()
+
+
+def crm_owner_resolve(*, actor, owner, errors: dict, field: str = "owner"):
+    """The owner a new record gets: a rep always owns what they create; a manager may pick
+    themselves or a member of a team they manage; an admin any active rep or manager."""
+    role = _role(actor)
+    if role == Role.REP:
+        return actor
+    if owner is None:
+        if role == Role.MANAGER:
+            return actor
+        errors[field] = [_("Choose who owns this record.")]
+        return None
+    if not assignable_owners(actor).filter(pk=owner.pk).exists():
+        if role == Role.MANAGER:
+            errors[field] = [
+                _("%(name)s is not in a team you manage; choose yourself or one of your reps.")
+                % {"name": owner}
+            ]
+        else:
+            errors[field] = [
+                _("%(name)s cannot own customer records: choose an active sales rep or manager.")
+                % {"name": owner}
+            ]
+        return None
+    return owner
+
+
+def _jsonable(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def _visible(model, actor, obj) -> bool:
+    if actor is None or obj is None:
+        return True
+    return model.objects.visible_to(actor).filter(pk=obj.pk).exists()
+
+
+# --- customers ---------------------------------------------------------------------------------
+
+CUSTOMER_TEXT_FIELDS = ("name", "phone", "email", "notes")
+
+
+def _validate_customer_fields(*, actor, data: dict, errors: dict, instance=None) -> None:
+    if "name" in data:
+        data["name"] = (data["name"] or "").strip()
+        if not data["name"]:
+            errors["name"] = [_("A customer needs a name.")]
+    if "phone" in data:
+        data["phone"] = (data["phone"] or "").strip()
+    if "email" in data:
+        data["email"] = (data["email"] or "").strip()
+        if data["email"]:
+            try:
+                validate_email(data["email"])
+            except ValidationError:
+                errors["email"] = [_("Enter a valid e-mail address.")]
+    if data.get("company_size") and data["company_size"] not in CompanySize.values:
+        errors["company_size"] = [
+            _("Unknown company size %(value)s: choose small, medium or large.")
+            % {"value": data["company_size"]}
+        ]
+    if data.get("lead_grade") and data["lead_grade"] not in Grade.values:
+        errors["lead_grade"] = [
+            _("Unknown lead grade %(value)s: choose A, B or C.") % {"value": data["lead_grade"]}
+        ]
+    if data.get("industry") is not None and not isinstance(data["industry"], Industry):
+        errors["industry"] = [_("Choose an industry from the list.")]
+    referred_by = data.get("referred_by")
+    if referred_by is not None:
+        if instance is not None and referred_by.pk == instance.pk:
+            errors["referred_by"] = [_("A customer cannot refer itself.")]
+        elif not _visible(Customer, actor, referred_by):
+            lead = data.get("lead")
+            if lead is None or lead.referred_by_id != referred_by.pk:
+                errors["referred_by"] = [_("Choose a referring customer you can see.")]
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    actor,
+    owner,
+    name: str,
+    industry: Industry | None = None,
+    company_size: str = "",
+    phone: str = "",
+    email: str = "",
+    lead=None,
+    lead_grade: str = "",
+    referred_by: Customer | None = None,
+    notes: str = "",
+) -> Customer:
+    """Create a customer. A rep owns what they create; managers and admins may assign it."""
+    crm_write_check(actor)
+    errors: dict[str, list[str]] = {}
+    data = {
+        "name": name,
+        "industry": industry,
+        "company_size": company_size or "",
+        "phone": phone,
+        "email": email,
+        "lead": lead,
+        "lead_grade": lead_grade or "",
+        "referred_by": referred_by,
+        "notes": notes or "",
+    }
+    owner = crm_owner_resolve(actor=actor, owner=owner, errors=errors)
+    _validate_customer_fields(actor=actor, data=data, errors=errors)
+    if lead is not None:
+        from apps.leads.models import Lead
+
+        if not _visible(Lead, actor, lead):
+            errors["lead"] = [_("Choose a lead you can see.")]
+        elif Customer.objects.filter(lead=lead).exists():
+            errors["lead"] = [
+                _("The lead %(lead)s already became a customer.") % {"lead": lead.company_name}
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+    customer = Customer.objects.create(
+        owner=owner,
+        company_key=normalise_company(data["name"]),
+        phone_key=normalise_phone(data["phone"]),
+        email_key=normalise_email(data["email"]),
+        **data,
+    )
+    audit_record(
+        actor=actor,
+        action="customer.create",
+        target=customer,
+        subject_user=owner,
+        changes={
+            "owner": owner.pk,
+            "lead": lead.pk if lead else None,
+            "lead_grade": customer.lead_grade,
+        },
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, actor, customer: Customer, **fields) -> Customer:
+    """Change a customer's details; a manager or admin may also reassign it (``owner``).
+
+    Reassignments and lead-grade changes are audited.
+    """
+    crm_write_check(actor)
+    allowed = {
+        "name",
+        "industry",
+        "company_size",
+        "phone",
+        "email",
+        "lead_grade",
+        "referred_by",
+        "notes",
+        "owner",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    errors: dict[str, list[str]] = {}
+    data = dict(fields)
+    for key in ("company_size", "lead_grade", "notes"):
+        if key in data and data[key] is None:
+            data[key] = ""
+    referred_by = data.get("referred_by")
+    if referred_by is not None and referred_by.pk == customer.referred_by_id:
+        data.pop("referred_by")  # unchanged: no need to be able to see it
+    _validate_customer_fields(actor=actor, data=data, errors=errors, instance=customer)
+    new_owner = data.pop("owner", None)
+    if new_owner is not None and new_owner.pk != customer.owner_id:
+        if actor is not None and _role(actor) == Role.REP:
+            errors["owner"] = [_("Only a manager or an admin can reassign a customer.")]
+        elif not assignable_owners(actor).filter(pk=new_owner.pk).exists():
+            crm_owner_resolve(actor=actor, owner=new_owner, errors=errors)
+    else:
+        new_owner = None
+    if errors:
+        raise ValidationError(errors)
+
+    changes = {}
+    for name, value in data.items():
+        old = getattr(customer, name)
+        if old != value:
+            changes[name] = [_jsonable(old), _jsonable(value)]
+            setattr(customer, name, value)
+    old_owner = customer.owner
+    if new_owner is not None:
+        customer.owner = new_owner
+    customer.company_key = normalise_company(customer.name)
+    customer.phone_key = normalise_phone(customer.phone)
+    customer.email_key = normalise_email(customer.email)
+    customer.save()
+    if new_owner is not None:
+        audit_record(
+            actor=actor,
+            action="customer.reassign",
+            target=customer,
+            subject_user=new_owner,
+            changes={"owner": [old_owner.pk, new_owner.pk]},
+        )
+    if "lead_grade" in changes:
+        audit_record(
+            actor=actor,
+            action="customer.lead_grade",
+            target=customer,
+            subject_user=customer.owner,
+            changes={"lead_grade": changes["lead_grade"]},
+        )
+    return customer
+
+
+@transaction.atomic
+def customer_mark_lost(*, actor, customer: Customer, lost_on: datetime.date | None, reason: str):
+    """Record that cooperation ended (SPEC §2.2 retention): a date not in the future and a
+    reason are required."""
+    crm_write_check(actor)
+    errors: dict[str, list[str]] = {}
+    reason = (reason or "").strip()
+    if customer.status == CustomerStatus.LOST:
+        errors["status"] = [
+            _("This customer was already marked lost on %(date)s.") % {"date": customer.lost_on}
+        ]
+    if not reason:
+        errors["reason"] = [_("Say why the customer was lost.")]
+    if lost_on is None:
+        errors["lost_on"] = [_("Give the date the customer was lost.")]
+    elif lost_on > timezone.localdate():
+        errors["lost_on"] = [_("The date a customer was lost cannot be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    customer.status = CustomerStatus.LOST
+    customer.lost_on = lost_on
+    customer.lost_reason = reason
+    customer.save(update_fields=["status", "lost_on", "lost_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="customer.mark_lost",
+        target=customer,
+        subject_user=customer.owner,
+        changes={"status": [CustomerStatus.ACTIVE, CustomerStatus.LOST], "lost_on": str(lost_on)},
+        reason=reason,
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_reactivate(*, actor, customer: Customer, reason: str = "") -> Customer:
+    """Bring a lost customer back to active (the earlier loss stays in the audit trail)."""
+    crm_write_check(actor)
+    if customer.status != CustomerStatus.LOST:
+        raise ValidationError({"status": [_("Only a lost customer can be reactivated.")]})
+    old = {"lost_on": str(customer.lost_on), "lost_reason": customer.lost_reason}
+    customer.status = CustomerStatus.ACTIVE
+    customer.lost_on = None
+    customer.lost_reason = ""
+    customer.save(update_fields=["status", "lost_on", "lost_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="customer.reactivate",
+        target=customer,
+        subject_user=customer.owner,
+        changes={"status": [CustomerStatus.LOST, CustomerStatus.ACTIVE], **old},
+        reason=(reason or "").strip(),
+    )
+    return customer
+
+
+# --- contacts ----------------------------------------------------------------------------------
+
+
+def _validate_contact(data: dict, errors: dict) -> None:
+    if "name" in data:
+        data["name"] = (data["name"] or "").strip()
+        if not data["name"]:
+            errors["name"] = [_("A contact needs a name.")]
+    if data.get("email"):
+        data["email"] = data["email"].strip()
+        try:
+            validate_email(data["email"])
+        except ValidationError:
+            errors["email"] = [_("Enter a valid e-mail address.")]
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    actor,
+    customer: Customer,
+    name: str,
+    title: str = "",
+    phone: str = "",
+    email: str = "",
+    is_primary: bool = False,
+) -> Contact:
+    crm_write_check(actor)
+    errors: dict[str, list[str]] = {}
+    data = {"name": name, "title": title or "", "phone": phone or "", "email": email or ""}
+    _validate_contact(data, errors)
+    if not _visible(Customer, actor, customer):
+        errors["customer"] = [_("Choose a customer you can see.")]
+    if errors:
+        raise ValidationError(errors)
+    if is_primary:
+        customer.contacts.filter(is_primary=True).update(is_primary=False)
+    return Contact.objects.create(customer=customer, is_primary=is_primary, **data)
+
+
+@transaction.atomic
+def contact_update(*, actor, contact: Contact, **fields) -> Contact:
+    crm_write_check(actor)
+    allowed = {"name", "title", "phone", "email", "is_primary"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    errors: dict[str, list[str]] = {}
+    data = dict(fields)
+    _validate_contact(data, errors)
+    if errors:
+        raise ValidationError(errors)
+    if data.get("is_primary"):
+        Contact.objects.filter(customer=contact.customer_id, is_primary=True).exclude(
+            pk=contact.pk
+        ).update(is_primary=False)
+    for name, value in data.items():
+        setattr(contact, name, value)
+    contact.save()
+    return contact
+
+
+# --- industries --------------------------------------------------------------------------------
+
+
+def can_add_industry(user) -> bool:
+    return user is not None and user.is_authenticated and _role(user) != Role.REP
+
+
+@transaction.atomic
+def industry_create(*, actor, name: str) -> Industry:
+    """Managers, HR and admins add industries; reps pick from the list."""
+    if actor is not None and not can_add_industry(actor):
+        raise PermissionDenied(_("Only managers, HR and admins add industries."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("An industry needs a name.")]})
+    if Industry.objects.filter(name__iexact=name).exists():
+        raise ValidationError(
+            {"name": [_("The industry %(name)s already exists.") % {"name": name}]}
+        )
+    industry = Industry.objects.create(name=name)
+    audit_record(actor=actor, action="industry.create", target=industry, changes={"name": name})
+    return industry
+
+
+# --- health reports ----------------------------------------------------------------------------
+
+
+def current_quarter(today: datetime.date | None = None) -> tuple[int, int]:
+    today = today or timezone.localdate()
+    return today.year, (today.month - 1) // 3 + 1
+
+
+def _decimal(value, field: str, errors: dict) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        errors[field] = [_("Enter a number.")]
+        return None
+    if not number.is_finite():
+        errors[field] = [_("Enter a number.")]
+        return None
+    return number
+
+
+def _validate_health_report(data: dict, errors: dict) -> None:
+    year, quarter = data.get("year"), data.get("quarter")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors["year"] = [_("Enter a year between 2000 and 2100.")]
+    if not isinstance(quarter, int) or not 1 <= quarter <= 4:
+        errors["quarter"] = [_("The quarter must be 1, 2, 3 or 4.")]
+    elif "year" not in errors and (year, quarter) > current_quarter():
+        errors["quarter"] = [_("A health report cannot be written for a future quarter.")]
+    if data.get("usage_frequency") not in UsageFrequency.values:
+        errors["usage_frequency"] = [_("Choose how often the customer uses the product.")]
+    if data.get("new_demand_intent") not in DemandIntent.values:
+        errors["new_demand_intent"] = [_("Choose the customer's new-demand intent.")]
+    satisfaction = _decimal(data.get("satisfaction"), "satisfaction", errors)
+    if satisfaction is not None and not Decimal("0") <= satisfaction <= Decimal("100"):
+        errors["satisfaction"] = [_("Satisfaction must be between 0 and 100.")]
+    elif satisfaction is not None and satisfaction != satisfaction.quantize(Decimal("0.01")):
+        errors["satisfaction"] = [_("Use at most two decimal places.")]
+    data["satisfaction"] = satisfaction
+    hours = _decimal(data.get("issue_resolution_hours"), "issue_resolution_hours", errors)
+    if hours is not None and hours < 0:
+        errors["issue_resolution_hours"] = [_("The issue-resolution time cannot be negative.")]
+    elif hours is not None and hours >= Decimal("10000000"):
+        errors["issue_resolution_hours"] = [_("The issue-resolution time is too large.")]
+    data["issue_resolution_hours"] = hours
+
+
+def customer_refresh_satisfaction(*, customer: Customer) -> Customer:
+    """Set ``latest_satisfaction`` from the latest (year, quarter) report that has one."""
+    latest = (
+        HealthReport.objects.filter(customer=customer, satisfaction__isnull=False)
+        .order_by("-year", "-quarter")
+        .values_list("satisfaction", flat=True)
+        .first()
+    )
+    if latest != customer.latest_satisfaction:
+        customer.latest_satisfaction = latest
+        customer.save(update_fields=["latest_satisfaction", "updated_at"])
+    return customer
+
+
+@transaction.atomic
+def health_report_create(
+    *,
+    actor,
+    customer: Customer,
+    year: int,
+    quarter: int,
+    usage_frequency: str,
+    new_demand_intent: str,
+    issue_resolution_hours=None,
+    satisfaction=None,
+    notes: str = "",
+) -> HealthReport:
+    """The quarterly health report of a customer (one per quarter)."""
+    crm_write_check(actor)
+    errors: dict[str, list[str]] = {}
+    data = {
+        "year": year,
+        "quarter": quarter,
+        "usage_frequency": usage_frequency,
+        "new_demand_intent": new_demand_intent,
+        "issue_resolution_hours": issue_resolution_hours,
+        "satisfaction": satisfaction,
+        "notes": notes or "",
+    }
+    _validate_health_report(data, errors)
+    if not _visible(Customer, actor, customer):
+        errors["customer"] = [_("Choose a customer you can see.")]
+    elif (
+        "year" not in errors
+        and "quarter" not in errors
+        and HealthReport.objects.filter(customer=customer, year=year, quarter=quarter).exists()
+    ):
+        errors["quarter"] = [
+            _("%(customer)s already has a health report for %(year)s Q%(quarter)s.")
+            % {"customer": customer, "year": year, "quarter": quarter}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    report = HealthReport.objects.create(customer=customer, author=actor, **data)
+    customer_refresh_satisfaction(customer=customer)
+    return report
+
+
+@transaction.atomic
+def health_report_update(*, actor, report: HealthReport, **fields) -> HealthReport:
+    crm_write_check(actor)
+    allowed = {
+        "year",
+        "quarter",
+        "usage_frequency",
+        "new_demand_intent",
+        "issue_resolution_hours",
+        "satisfaction",
+        "notes",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    data = {name: getattr(report, name) for name in allowed}
+    data.update(fields)
+    data["notes"] = data["notes"] or ""
+    errors: dict[str, list[str]] = {}
+    _validate_health_report(data, errors)
+    if (
+        "year" not in errors
+        and "quarter" not in errors
+        and HealthReport.objects.filter(
+            customer=report.customer_id, year=data["year"], quarter=data["quarter"]
+        )
+        .exclude(pk=report.pk)
+        .exists()
+    ):
+        errors["quarter"] = [
+            _("%(customer)s already has a health report for %(year)s Q%(quarter)s.")
+            % {"customer": report.customer, "year": data["year"], "quarter": data["quarter"]}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    for name, value in data.items():
+        setattr(report, name, value)
+    report.save()
+    customer_refresh_satisfaction(customer=report.customer)
+    return report
+
+
+# --- market insights ---------------------------------------------------------------------------
+
+
+def _validate_insight(*, actor, data: dict, errors: dict) -> None:
+    from apps.leads.models import Lead
+
+    if "title" in data:
+        data["title"] = (data["title"] or "").strip()
+        if not data["title"]:
+            errors["title"] = [_("Give the insight a title.")]
+    if "body" in data:
+        data["body"] = (data["body"] or "").strip()
+        if not data["body"]:
+            errors["body"] = [_("Write the insight.")]
+    if "kind" in data and data["kind"] not in InsightKind.values:
+        errors["kind"] = [_("Choose trend, competitor or customer pain point.")]
+    if "source" in data and data["source"] not in InsightSource.values:
+        errors["source"] = [_("Choose where the insight comes from.")]
+    if "industry" in data and not isinstance(data["industry"], Industry):
+        errors["industry"] = [_("Choose an industry.")]
+    if data.get("leads"):
+        ids = {lead.pk for lead in data["leads"]}
+        seen = Lead.objects.visible_to(actor).filter(pk__in=ids).count() if actor else len(ids)
+        if seen != len(ids):
+            errors["leads"] = [_("Link only leads you can see.")]
+    if data.get("customers"):
+        ids = {c.pk for c in data["customers"]}
+        seen = Customer.objects.visible_to(actor).filter(pk__in=ids).count() if actor else len(ids)
+        if seen != len(ids):
+            errors["customers"] = [_("Link only customers you can see.")]
+
+
+@transaction.atomic
+def insight_create(
+    *,
+    actor,
+    title: str,
+    kind: str,
+    source: str,
+    industry: Industry,
+    body: str,
+    leads=(),
+    customers=(),
+    author=None,
+) -> MarketInsight:
+    """A market-insight note written by ``actor`` (or ``author`` when the system writes it)."""
+    crm_write_check(actor)
+    author = actor or author
+    errors: dict[str, list[str]] = {}
+    data = {
+        "title": title,
+        "kind": kind,
+        "source": source,
+        "industry": industry,
+        "body": body,
+        "leads": list(leads or []),
+        "customers": list(customers or []),
+    }
+    _validate_insight(actor=actor, data=data, errors=errors)
+    if author is None:
+        errors["author"] = [_("An insight needs an author.")]
+    if errors:
+        raise ValidationError(errors)
+    leads, customers = data.pop("leads"), data.pop("customers")
+    insight = MarketInsight.objects.create(author=author, **data)
+    insight.leads.set(leads)
+    insight.customers.set(customers)
+    return insight
+
+
+@transaction.atomic
+def insight_update(*, actor, insight: MarketInsight, **fields) -> MarketInsight:
+    crm_write_check(actor)
+    allowed = {"title", "kind", "source", "industry", "body", "leads", "customers"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    errors: dict[str, list[str]] = {}
+    data = dict(fields)
+    for key in ("leads", "customers"):
+        if key in data:
+            data[key] = list(data[key] or [])
+    _validate_insight(actor=actor, data=data, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    leads, customers = data.pop("leads", None), data.pop("customers", None)
+    for name, value in data.items():
+        setattr(insight, name, value)
+    insight.save()
+    if leads is not None:
+        insight.leads.set(leads)
+    if customers is not None:
+        insight.customers.set(customers)
+    return insight
+
+
+# --- product feedback --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_create(
+    *,
+    actor,
+    customer: Customer,
+    summary: str,
+    detail: str = "",
+    status: str = FeedbackStatus.OPEN,
+) -> ProductFeedback:
+    """Customer needs and pain points for the product team (SPEC §1.4)."""
+    crm_write_check(actor)
+    errors: dict[str, list[str]] = {}
+    summary = (summary or "").strip()
+    if not summary:
+        errors["summary"] = [_("Summarise the feedback in a line.")]
+    if status not in FeedbackStatus.values:
+        errors["status"] = [_("Choose open, sent or closed.")]
+    if customer is None or not _visible(Customer, actor, customer):
+        errors["customer"] = [_("Choose a customer you can see.")]
+    if errors:
+        raise ValidationError(errors)
+    return ProductFeedback.objects.create(
+        customer=customer, summary=summary, detail=detail or "", status=status, author=actor
+    )
+
+
+@transaction.atomic
+def feedback_update(*, actor, feedback: ProductFeedback, **fields) -> ProductFeedback:
+    crm_write_check(actor)
+    allowed = {"summary", "detail", "status"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    errors: dict[str, list[str]] = {}
+    if "summary" in fields:
+        fields["summary"] = (fields["summary"] or "").strip()
+        if not fields["summary"]:
+            errors["summary"] = [_("Summarise the feedback in a line.")]
+    if "status" in fields and fields["status"] not in FeedbackStatus.values:
+        errors["status"] = [_("Choose open, sent or closed.")]
+    if errors:
+        raise ValidationError(errors)
+    changes = {}
+    for name, value in fields.items():
+        if name == "detail":
+            value = value or ""
+        old = getattr(feedback, name)
+        if old != value:
+            changes[name] = [old, value]
+            setattr(feedback, name, value)
+    feedback.save()
+    if "status" in changes:
+        audit_record(
+            actor=actor,
+            action="feedback.status",
+            target=feedback,
+            subject_user=feedback.customer.owner,
+            changes={"status": changes["status"]},
+        )
+    return feedback
+
+
+def can_write_crm(user) -> bool:
+    """For templates: whether to show write buttons."""
+    try:
+        crm_write_check(user)
+    except PermissionDenied:
+        return False
+    return True
