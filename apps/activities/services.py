@@ -55,9 +55,7 @@ def _validate(*, actor, data: dict, errors: dict, check_visible=LINKS) -> None:
     if not data["subject"]:
         errors["subject"] = [_("Say what the activity was about.")]
     occurred_at = data["occurred_at"]
-    if occurred_at is None:
-        errors["occurred_at"] = [_("Give the date and time of the activity.")]
-    elif not isinstance(occurred_at, datetime.datetime):
+    if not isinstance(occurred_at, datetime.datetime):
         errors["occurred_at"] = [_("Give the date and time of the activity.")]
     else:
         if timezone.is_naive(occurred_at):
