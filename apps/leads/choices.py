@@ -60,3 +60,7 @@ class TouchChannel(models.TextChoices):
     PHONE = "phone", _("Phone")
     POST = "post", _("Post")
     VISIT = "visit", _("Visit")
+
+
+#: Statuses of a lead that is still being worked (graded, nurtured, regraded by the rubric).
+OPEN_STATUSES = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED)

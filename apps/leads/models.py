@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
@@ -37,6 +37,11 @@ class GradingRubric(TimeStampedModel):
     class Meta:
         verbose_name = _("lead grading rubric")
         verbose_name_plural = _("lead grading rubrics")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(b_min_total__lt=F("a_min_total")), name="rubric_b_below_a"
+            )
+        ]
 
     def __str__(self):
         return str(_("Lead grading rubric"))
@@ -125,6 +130,16 @@ class Lead(TimeStampedModel):
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
         indexes = [models.Index(fields=["owner", "status", "grade"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="disqualified") | ~Q(disqualified_reason=""),
+                name="disqualified_lead_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(grade_override="") | ~Q(override_reason=""),
+                name="lead_override_has_reason",
+            ),
+        ]
 
     def __str__(self):
         return self.company_name
