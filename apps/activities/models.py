@@ -5,11 +5,32 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.activities.choices import ActivityKind
 from apps.core.models import TimeStampedModel
-from apps.core.scoping import ScopedQuerySet
+from apps.core.scoping import ScopedQuerySet, visible_user_ids
 
 
 class ActivityQuerySet(ScopedQuerySet):
+    """Own activities, plus those logged by others on the leads, customers and opportunities
+    the user owns (a manager's visit to a rep's customer shows on the rep's timeline)."""
+
     owner_lookup = "owner"
+
+    def visible_q(self, user):
+        ids = visible_user_ids(user)
+        if ids is None:
+            return None
+        return (
+            Q(owner__in=ids)
+            | Q(customer__owner__in=ids)
+            | Q(lead__owner__in=ids)
+            | Q(opportunity__owner__in=ids)
+        )
+
+    def editable_by(self, user):
+        """Those ``user`` may change: logged by them or by people they manage."""
+        if not user.is_authenticated:
+            return self.none()
+        ids = visible_user_ids(user)
+        return self if ids is None else self.filter(owner__in=ids)
 
 
 class Activity(TimeStampedModel):

@@ -2,4 +2,6 @@
 
 
 def register(router):
-    """Register this app's viewsets: ``router.register("things", ThingViewSet, basename=...)``."""
+    from apps.activities.api.views import ActivityViewSet
+
+    router.register("activities", ActivityViewSet, basename="activity")

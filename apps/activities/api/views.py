@@ -1,0 +1,47 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import PermissionDenied
+
+from apps.activities import services
+from apps.activities.api.serializers import (
+    ActivityInputSerializer,
+    ActivitySerializer,
+    ActivityUpdateSerializer,
+)
+from apps.activities.filters import ActivityFilter
+from apps.activities.models import Activity
+from apps.customers.api.views import CrmViewSet
+
+
+@extend_schema(tags=["activities"])
+class ActivityViewSet(CrmViewSet):
+    """Calls, visits, meetings, demos and e-mails. Filters: owner, team, date_after/date_before
+    (occurred), kind, customer, lead, opportunity."""
+
+    queryset = Activity.objects.select_related("owner").order_by("-occurred_at", "-pk")
+    serializer_class = ActivitySerializer
+    filterset_class = ActivityFilter
+    ordering_fields = ["occurred_at", "created_at"]
+    create_serializer_class = ActivityInputSerializer
+    update_serializer_class = ActivityUpdateSerializer
+
+    @extend_schema(request=ActivityInputSerializer, responses={201: ActivitySerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=ActivityUpdateSerializer, responses=ActivitySerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    def get_object(self):
+        instance = super().get_object()
+        if self.request.method not in ("GET", "HEAD", "OPTIONS") and not (
+            Activity.objects.editable_by(self.request.user).filter(pk=instance.pk).exists()
+        ):
+            raise PermissionDenied
+        return instance
+
+    def perform_service_create(self, data):
+        return services.activity_create(actor=self.request.user, **data)
+
+    def perform_service_update(self, instance, data):
+        return services.activity_update(actor=self.request.user, activity=instance, **data)

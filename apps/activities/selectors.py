@@ -1,0 +1,45 @@
+"""Reads for activities, scoped with ``visible_to``; plus set-based helpers for reminders."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import Max, QuerySet
+
+from apps.activities.choices import ActivityKind
+from apps.activities.models import Activity
+
+
+def activity_list(*, user) -> QuerySet[Activity]:
+    return Activity.objects.visible_to(user).select_related(
+        "owner", "lead", "customer", "opportunity"
+    )
+
+
+def visits_since(*, customer_ids: Iterable[int], since: datetime.date) -> set[int]:
+    """The ids among ``customer_ids`` with a visit on or after ``since`` (one query)."""
+    ids = list(customer_ids)
+    if not ids:
+        return set()
+    return set(
+        Activity.objects.filter(
+            kind=ActivityKind.VISIT, customer_id__in=ids, occurred_at__date__gte=since
+        )
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+
+
+def last_visit_on(*, customer_ids: Iterable[int]) -> dict[int, datetime.datetime]:
+    """The time of the latest visit of each customer among ``customer_ids`` (one query)."""
+    ids = list(customer_ids)
+    if not ids:
+        return {}
+    rows = (
+        Activity.objects.filter(kind=ActivityKind.VISIT, customer_id__in=ids)
+        .values("customer_id")
+        .annotate(last=Max("occurred_at"))
+        .order_by()
+    )
+    return {row["customer_id"]: row["last"] for row in rows}
