@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
@@ -79,11 +79,20 @@ class Order(TimeStampedModel):
 
 
 class OrderCredit(models.Model):
-    """A rep's share of an order: amount, receivables and payments count by this percentage."""
+    """A rep's share of an order: amount, receivables and payments count by this percentage.
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="credits")
+    Every order has at least one row (its owner at 100 when the order is not shared), and the
+    percentages of one order total exactly 100: the KPI engine relies on both.
+    """
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="credits"
+    )
     rep = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="order_credits"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rep"),
+        on_delete=models.PROTECT,
+        related_name="order_credits",
     )
     percent = models.DecimalField(
         _("credit %"),
@@ -109,7 +118,9 @@ class OrderCredit(models.Model):
 
 
 class Delivery(TimeStampedModel):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="deliveries")
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="deliveries"
+    )
     description = models.CharField(_("description"), max_length=200, blank=True)
     planned_on = models.DateField(_("planned date"))
     delivered_on = models.DateField(_("actual date"), null=True, blank=True)
@@ -127,7 +138,11 @@ class Delivery(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status="delivered") | Q(delivered_on__isnull=False),
                 name="delivered_has_date",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status="delivered") | Q(delivered_on__isnull=True),
+                name="delivery_date_only_when_delivered",
+            ),
         ]
 
     def __str__(self):
@@ -139,7 +154,9 @@ class DeliveryQuestionQuerySet(OrderScopedQuerySet):
 
 
 class DeliveryQuestion(TimeStampedModel):
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="questions")
+    delivery = models.ForeignKey(
+        Delivery, verbose_name=_("delivery"), on_delete=models.CASCADE, related_name="questions"
+    )
     question = models.TextField(_("question"))
     raised_on = models.DateField(_("raised on"))
     answer = models.TextField(_("answer"), blank=True)
@@ -151,9 +168,20 @@ class DeliveryQuestion(TimeStampedModel):
         ordering = ["closed_on", "raised_on", "pk"]
         verbose_name = _("delivery question")
         verbose_name_plural = _("delivery questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | (~Q(answer="") & Q(closed_on__gte=F("raised_on"))),
+                name="closed_question_has_answer",
+            )
+        ]
 
     def __str__(self):
         return self.question[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
 
 
 class Receivable(TimeStampedModel):
@@ -176,7 +204,7 @@ class Receivable(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="receivable_amount_positive"),
             models.CheckConstraint(
-                condition=Q(due_on__gte=models.F("issued_on")), name="receivable_due_after_issue"
+                condition=Q(due_on__gte=F("issued_on")), name="receivable_due_after_issue"
             ),
         ]
 
@@ -196,7 +224,11 @@ class Payment(TimeStampedModel):
     paid_on = models.DateField(_("paid on"), db_index=True)
     reference = models.CharField(_("reference"), max_length=120, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = PaymentQuerySet.as_manager()
