@@ -7,7 +7,16 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api.views import ObtainTokenView, TeamViewSet, UserViewSet
 
-API_APPS = ["leads", "customers", "opportunities", "activities", "sales"]
+API_APPS = [
+    "leads",
+    "customers",
+    "opportunities",
+    "activities",
+    "sales",
+    "performance",
+    "scorecards",
+    "reminders",
+]
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")

@@ -32,6 +32,10 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Activities"), "activities:activity-list", EVERYONE),
     NavItem(_("Orders"), "sales:order-list", EVERYONE),
     NavItem(_("Receivables"), "sales:receivable-list", EVERYONE),
+    NavItem(_("Scorecards"), "scorecards:scorecard-list", EVERYONE),
+    NavItem(_("Targets"), "performance:target-list", EVERYONE),
+    NavItem(_("Weight schemes"), "performance:scheme-list", MANAGERS_AND_UP),
+    NavItem(_("Inbox"), "reminders:inbox", EVERYONE),
     NavItem(_("People"), "accounts:user-list", MANAGERS_AND_UP),
     NavItem(_("Teams"), "accounts:team-list", EVERYONE),
 ]

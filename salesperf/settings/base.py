@@ -41,6 +41,9 @@ LOCAL_APPS = [
     "apps.opportunities",
     "apps.activities",
     "apps.sales",
+    "apps.performance",
+    "apps.scorecards",
+    "apps.reminders",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -219,6 +222,10 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # --- Product settings --------------------------------------------------------------------------
+#: First month of the fiscal year (1 = January). Quarters and years start from it (SPEC §2.1).
+SALESPERF_FISCAL_YEAR_START_MONTH = env_int("SALESPERF_FISCAL_YEAR_START_MONTH", 1)
+#: Country whose public holidays are not working days (SPEC §1.3), for the `holidays` package.
+SALESPERF_HOLIDAY_COUNTRY = env_str("SALESPERF_HOLIDAY_COUNTRY", "CN")
 SALESPERF_DEMO_BUILDERS = [
     "apps.accounts.demo.build",
     "apps.customers.demo.build",
@@ -226,6 +233,9 @@ SALESPERF_DEMO_BUILDERS = [
     "apps.opportunities.demo.build",
     "apps.activities.demo.build",
     "apps.sales.demo.build",
+    "apps.performance.demo.build",
+    "apps.scorecards.demo.build",
+    "apps.reminders.demo.build",
 ]
 
 LOGGING = {

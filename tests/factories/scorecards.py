@@ -1,0 +1,3 @@
+"""Factories of this app's models (exported through tests/factories/__init__.py)."""
+
+__all__: list[str] = []

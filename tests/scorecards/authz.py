@@ -1,0 +1,11 @@
+"""Authorization registry for this app, read by tests/core/test_authorization.py.
+
+OUT_OF_SCOPE maps each model served by a detail route (browser or API) to a callable
+``make(cast)`` that returns an instance owned by ``cast.rep_b`` (team Bravo): rep_a and
+manager_a must get 404 (or 403) on it; HR and admin may read it. ROUTE_MODELS maps a URL name
+("app:name" or the API basename route name like "scorecard-detail") to the model when the view
+class has no ``model``/``queryset`` attribute.
+"""
+
+OUT_OF_SCOPE: dict = {}
+ROUTE_MODELS: dict = {}
