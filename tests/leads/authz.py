@@ -5,4 +5,19 @@ OUT_OF_SCOPE maps each model served by a detail route (browser or API) to a call
 manager_a must get 404 (or 403) on it; HR and admin may read it.
 """
 
-OUT_OF_SCOPE: dict = {}
+from apps.leads.models import Lead
+from tests.factories.leads import LeadFactory
+
+OUT_OF_SCOPE: dict = {
+    Lead: lambda cast: LeadFactory(owner=cast.rep_b),
+}
+
+#: Form views that act on the lead named in the URL.
+ROUTE_MODELS: dict = {
+    "leads:lead-detail": Lead,
+    "leads:lead-update": Lead,
+    "leads:lead-transition": Lead,
+    "leads:lead-convert": Lead,
+    "leads:lead-override": Lead,
+    "leads:lead-touch-create": Lead,
+}

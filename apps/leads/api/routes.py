@@ -2,4 +2,8 @@
 
 
 def register(router):
-    """Register this app's viewsets: ``router.register("things", ThingViewSet, basename=...)``."""
+    from apps.leads.api.views import LeadImportViewSet, LeadViewSet
+
+    # Before "leads", whose detail route would otherwise take "import" for an id.
+    router.register("leads/import", LeadImportViewSet, basename="lead-import")
+    router.register("leads", LeadViewSet, basename="lead")
