@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
-from apps.core.scoping import ScopedQuerySet, scoped_queryset, visible_user_ids
+from apps.core.scoping import ScopedQuerySet, visible_user_ids
+from apps.opportunities.calculations import roi_percent
 from apps.opportunities.choices import (
     OpportunityKind,
     ReviewStatus,
@@ -54,6 +55,18 @@ class OpportunityQuerySet(ScopedQuerySet):
         return Q(owner__in=ids) | Q(
             pk__in=OpportunityCredit.objects.filter(rep__in=ids).values("opportunity")
         )
+
+
+class OpportunityChildQuerySet(ScopedQuerySet):
+    """Rows that hang off an opportunity are visible exactly when their opportunity is
+    (so a rep sharing credit sees its notes, proposals and risks too)."""
+
+    owner_lookup = "opportunity__owner"
+
+    def visible_q(self, user):
+        if visible_user_ids(user) is None:
+            return None
+        return Q(opportunity__in=Opportunity.objects.visible_to(user).values("pk"))
 
 
 class Opportunity(TimeStampedModel):
@@ -134,7 +147,7 @@ class OpportunityCredit(models.Model):
         _("credit %"), max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS
     )
 
-    objects = scoped_queryset("opportunity__owner").as_manager()
+    objects = OpportunityChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("opportunity credit")
@@ -162,7 +175,7 @@ class StageChange(models.Model):
     changed_at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
 
-    objects = scoped_queryset("opportunity__owner").as_manager()
+    objects = OpportunityChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["changed_at", "pk"]
@@ -194,7 +207,7 @@ class SpinNote(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = scoped_queryset("opportunity__owner").as_manager()
+    objects = OpportunityChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -232,7 +245,7 @@ class Proposal(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = scoped_queryset("opportunity__owner").as_manager()
+    objects = OpportunityChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -241,6 +254,10 @@ class Proposal(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def roi_percent(self) -> Decimal | None:
+        return roi_percent(expected_gain=self.expected_gain, cost=self.cost_budget)
 
 
 class Risk(TimeStampedModel):
@@ -254,7 +271,7 @@ class Risk(TimeStampedModel):
         _("status"), max_length=16, choices=RiskStatus.choices, default=RiskStatus.OPEN
     )
 
-    objects = scoped_queryset("opportunity__owner").as_manager()
+    objects = OpportunityChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["status", "-created_at"]

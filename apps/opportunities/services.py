@@ -17,8 +17,25 @@ from apps.core.services import audit_record
 from apps.customers.models import Customer
 from apps.leads.models import Lead
 from apps.opportunities import permissions
-from apps.opportunities.choices import STAGE_PROBABILITY, OpportunityKind, Stage
-from apps.opportunities.models import Opportunity, OpportunityCredit, StageChange
+from apps.opportunities.choices import (
+    OPEN_STAGES,
+    STAGE_ORDER,
+    STAGE_PROBABILITY,
+    OpportunityKind,
+    ReviewStatus,
+    RiskKind,
+    RiskStatus,
+    Stage,
+)
+from apps.opportunities.models import (
+    Opportunity,
+    OpportunityCredit,
+    PipelineSettings,
+    Proposal,
+    Risk,
+    SpinNote,
+    StageChange,
+)
 
 HUNDRED = Decimal("100.00")
 CREDIT_ROLES = (Role.REP, Role.MANAGER)
@@ -143,7 +160,7 @@ def validate_credits(*, actor, credits, opportunity: Opportunity | None = None) 
                 _("Line %(line)s: %(rep)s's share cannot exceed 100%%.")
                 % {"line": index, "rep": rep}
             )
-        if percent != percent.quantize(Decimal("0.01")):
+        if percent.as_tuple().exponent < -2 and percent != Decimal(f"{percent:.2f}"):
             problems.append(
                 _("Line %(line)s: use at most two decimal places (%(value)s).")
                 % {"line": index, "value": raw}
@@ -162,7 +179,7 @@ def validate_credits(*, actor, credits, opportunity: Opportunity | None = None) 
                 % {"rep": rep}
             )
         total += percent
-        rows.append((rep, percent))
+        rows.append((rep, Decimal(f"{percent:.2f}")))
     if not problems and total != HUNDRED:
         problems.append(
             _("The shares add up to %(total)s%%; they must total exactly 100.00%%.")
@@ -299,5 +316,483 @@ def opportunity_set_credits(*, actor, opportunity: Opportunity, credits: list[di
     return opportunity
 
 
-def _now():
-    return timezone.now()
+OPPORTUNITY_FIELDS = (
+    "name",
+    "customer",
+    "owner",
+    "lead",
+    "kind",
+    "expected_amount",
+    "expected_close_on",
+    "needs_confirmed",
+)
+TERMS_FIELDS = ("negotiated_price", "delivery_cycle_days", "service_terms")
+AUDITED_FIELDS = ("owner", "customer", "expected_amount", "negotiated_price")
+
+
+@transaction.atomic
+def opportunity_update(*, actor, opportunity: Opportunity, **fields) -> Opportunity:
+    """Change an opportunity's facts. Negotiation terms (price, delivery cycle, service terms)
+    may only be changed while it is in negotiation. Owner, customer and money are audited."""
+    if not permissions.can_change_opportunity(actor, opportunity):
+        raise PermissionDenied(_("You may not change this opportunity."))
+    unknown = set(fields) - set(OPPORTUNITY_FIELDS) - set(TERMS_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    errors: dict[str, list[str]] = {}
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+        if not fields["name"]:
+            errors["name"] = [_("Give the opportunity a name.")]
+    if "owner" in fields and fields["owner"] != opportunity.owner:
+        if actor.role == Role.REP and not permissions.is_admin(actor):
+            errors["owner"] = [_("Only a manager or an admin may hand an opportunity over.")]
+        else:
+            _check_owner(actor=actor, owner=fields["owner"], errors=errors)
+    if "customer" in fields and fields["customer"] != opportunity.customer:
+        _check_customer(actor=actor, customer=fields["customer"], errors=errors)
+    if "lead" in fields and fields["lead"] != opportunity.lead:
+        _check_lead(actor=actor, lead=fields["lead"], customer=None, errors=errors)
+    if "kind" in fields and fields["kind"] not in OpportunityKind.values:
+        errors["kind"] = [_("Unknown kind %(value)s.") % {"value": fields["kind"]}]
+    if "expected_amount" in fields:
+        fields["expected_amount"] = _check_money(
+            fields["expected_amount"], "expected_amount", errors, label=_("The expected amount")
+        )
+    if "negotiated_price" in fields:
+        fields["negotiated_price"] = _check_money(
+            fields["negotiated_price"], "negotiated_price", errors, label=_("The price")
+        )
+    if "delivery_cycle_days" in fields and fields["delivery_cycle_days"] is not None:
+        days = fields["delivery_cycle_days"]
+        if not isinstance(days, int) or days < 0:
+            errors["delivery_cycle_days"] = [
+                _("Give the delivery cycle in whole days (0 or more).")
+            ]
+    if "service_terms" in fields:
+        fields["service_terms"] = fields["service_terms"] or ""
+    terms_changed = [
+        name
+        for name in TERMS_FIELDS
+        if name in fields and fields[name] != getattr(opportunity, name)
+    ]
+    if terms_changed and opportunity.stage != Stage.NEGOTIATION:
+        for name in terms_changed:
+            errors[name] = [
+                _("Negotiation terms can only be changed while the opportunity is in negotiation.")
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(opportunity, name)
+        if old != value:
+            if name in AUDITED_FIELDS:
+                changes[name] = [_jsonable(old), _jsonable(value)]
+            setattr(opportunity, name, value)
+    opportunity.save()
+    if changes:
+        audit_record(
+            actor=actor,
+            action="opportunity.update",
+            target=opportunity,
+            subject_user=opportunity.owner,
+            changes=changes,
+        )
+    return opportunity
+
+
+def _stage_index(stage: str) -> int | None:
+    try:
+        return STAGE_ORDER.index(stage)
+    except ValueError:
+        return None
+
+
+def allowed_moves(user, opportunity: Opportunity) -> list[str]:
+    """The stages ``user`` may move ``opportunity`` to from where it stands.
+
+    - one step forward along needs discovery → solution design → negotiation → won → delivered;
+    - to lost from any open stage (a reason is required);
+    - back to an earlier open stage, from an open stage, for the owner's manager and admin
+      (a note is required); won, delivered and lost opportunities stay closed.
+    """
+    if not permissions.can_change_opportunity(user, opportunity):
+        return []
+    index = _stage_index(opportunity.stage)
+    moves: list[str] = []
+    if index is not None and index + 1 < len(STAGE_ORDER):
+        moves.append(STAGE_ORDER[index + 1])
+    if opportunity.stage in OPEN_STAGES:
+        moves.append(Stage.LOST)
+        if permissions.can_move_back(user, opportunity):
+            moves.extend(STAGE_ORDER[:index])
+    return moves
+
+
+def pre_review_blocks(opportunity: Opportunity) -> bool:
+    """Solution pre-review is on and the opportunity has no approved proposal."""
+    if not PipelineSettings.current().solution_pre_review:
+        return False
+    return not opportunity.proposals.filter(review_status=ReviewStatus.APPROVED).exists()
+
+
+@transaction.atomic
+def opportunity_move(
+    *, actor, opportunity: Opportunity, to_stage: str, note: str = "", lost_reason: str = ""
+) -> Opportunity:
+    """Move an opportunity to another stage, set its probability and record the change.
+
+    See :func:`allowed_moves` for the rules. Entering negotiation while solution pre-review is
+    switched on needs an approved proposal. ``negotiation_reached_at`` is set the first time it
+    enters negotiation; ``closed_at`` when it is won or lost.
+    """
+    if not permissions.can_change_opportunity(actor, opportunity):
+        raise PermissionDenied(_("You may not move this opportunity."))
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    note = (note or "").strip()
+    lost_reason = (lost_reason or "").strip()
+    current = opportunity.stage
+    errors: dict[str, list[str]] = {}
+    if to_stage not in Stage.values:
+        raise ValidationError({"stage": [_("Unknown stage %(value)s.") % {"value": to_stage}]})
+    labels = {"from": Stage(current).label, "to": Stage(to_stage).label}
+    if to_stage == current:
+        errors["stage"] = [_("The opportunity is already in %(to)s.") % labels]
+    elif current not in OPEN_STAGES and current != Stage.WON:
+        errors["stage"] = [_("A %(from)s opportunity is closed and cannot move.") % labels]
+    elif to_stage == Stage.LOST:
+        if current not in OPEN_STAGES:
+            errors["stage"] = [_("A %(from)s opportunity cannot be marked lost.") % labels]
+        elif not lost_reason:
+            errors["lost_reason"] = [_("Say why the opportunity was lost.")]
+    else:
+        here, there = _stage_index(current), _stage_index(to_stage)
+        if there > here + 1:
+            errors["stage"] = [
+                _("Move one stage at a time: from %(from)s the next stage is %(next)s.")
+                % {**labels, "next": Stage(STAGE_ORDER[here + 1]).label}
+            ]
+        elif there < here:
+            if current not in OPEN_STAGES:
+                errors["stage"] = [_("A %(from)s opportunity cannot move back to %(to)s.") % labels]
+            elif not permissions.can_move_back(actor, opportunity):
+                raise PermissionDenied(
+                    _("Only the owner's manager or an admin may move an opportunity back.")
+                )
+            elif not note:
+                errors["note"] = [
+                    _("Say why the opportunity moves back from %(from)s to %(to)s.") % labels
+                ]
+        elif to_stage == Stage.NEGOTIATION and pre_review_blocks(opportunity):
+            errors["stage"] = [
+                _(
+                    "Solution pre-review is switched on: a proposal must be approved before "
+                    "the opportunity may enter negotiation."
+                )
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    opportunity.stage = to_stage
+    opportunity.probability = STAGE_PROBABILITY[to_stage]
+    if to_stage == Stage.NEGOTIATION and opportunity.negotiation_reached_at is None:
+        opportunity.negotiation_reached_at = now
+    if to_stage in (Stage.WON, Stage.LOST):
+        opportunity.closed_at = now
+    if to_stage == Stage.LOST:
+        opportunity.lost_reason = lost_reason
+    opportunity.save()
+    _record_stage(
+        opportunity=opportunity,
+        from_stage=current,
+        to_stage=to_stage,
+        actor=actor,
+        note=note or lost_reason,
+    )
+    return opportunity
+
+
+# --- SPIN notes, proposals, risks --------------------------------------------------------------
+
+SPIN_FIELDS = (
+    "situation",
+    "problem",
+    "implication",
+    "need_payoff",
+    "explicit_needs",
+    "implicit_needs",
+    "need_pain_solution",
+)
+
+
+def _require_change(actor, opportunity, message) -> None:
+    if not permissions.can_change_opportunity(actor, opportunity):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def spin_note_create(*, actor, opportunity: Opportunity, **fields) -> SpinNote:
+    _require_change(actor, opportunity, _("You may not add notes to this opportunity."))
+    unknown = set(fields) - set(SPIN_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in unknown})
+    values = {name: (fields.get(name) or "").strip() for name in SPIN_FIELDS}
+    if not any(values.values()):
+        raise ValidationError({"situation": [_("Write at least one part of the SPIN note.")]})
+    return SpinNote.objects.create(opportunity=opportunity, author=actor, **values)
+
+
+@transaction.atomic
+def spin_note_update(*, actor, note: SpinNote, **fields) -> SpinNote:
+    _require_change(actor, note.opportunity, _("You may not change notes of this opportunity."))
+    unknown = set(fields) - set(SPIN_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in unknown})
+    values = {name: (fields.get(name, getattr(note, name)) or "").strip() for name in SPIN_FIELDS}
+    if not any(values.values()):
+        raise ValidationError({"situation": [_("Write at least one part of the SPIN note.")]})
+    for name, value in values.items():
+        setattr(note, name, value)
+    note.save()
+    return note
+
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+#: Allowed attachment types: extension -> the file signatures (magic bytes) it may start with.
+ATTACHMENT_TYPES = {
+    "pdf": (b"%PDF",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "pptx": (b"PK\x03\x04",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+
+
+def attachment_errors(upload) -> list[str]:
+    """Why an uploaded file may not be attached (empty when it may): at most 10 MB, and a
+    PDF, Word, Excel, PowerPoint, PNG or JPEG file whose content matches its extension."""
+    if upload is None:
+        return []
+    problems = []
+    name = getattr(upload, "name", "") or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        problems.append(
+            _("The file is %(size)s MB; attachments may be at most 10 MB.")
+            % {"size": f"{upload.size / 1024 / 1024:.1f}"}
+        )
+    signatures = ATTACHMENT_TYPES.get(extension)
+    if signatures is None:
+        problems.append(
+            _("%(name)s is not an allowed type: attach a pdf, docx, xlsx, pptx, png or jpg file.")
+            % {"name": name}
+        )
+    else:
+        position = upload.tell() if hasattr(upload, "tell") else 0
+        upload.seek(0)
+        head = upload.read(8)
+        upload.seek(position)
+        if not any(head.startswith(signature) for signature in signatures):
+            problems.append(
+                _("%(name)s does not look like a %(ext)s file.") % {"name": name, "ext": extension}
+            )
+    return problems
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    actor,
+    opportunity: Opportunity,
+    title: str,
+    cost_budget,
+    expected_gain,
+    features: str = "",
+    service_model: str = "",
+    differentiators: str = "",
+    attachment=None,
+) -> Proposal:
+    _require_change(actor, opportunity, _("You may not add proposals to this opportunity."))
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = [_("Give the proposal a title.")]
+    if opportunity.stage not in OPEN_STAGES:
+        errors["opportunity"] = [_("Proposals can only be added to an open opportunity.")]
+    if cost_budget in (None, ""):
+        errors["cost_budget"] = [_("Give the cost budget (0 or more).")]
+    else:
+        cost_budget = _check_money(cost_budget, "cost_budget", errors, label=_("The cost budget"))
+    if expected_gain in (None, ""):
+        errors["expected_gain"] = [_("Give the expected gain (0 or more).")]
+    else:
+        expected_gain = _check_money(
+            expected_gain, "expected_gain", errors, label=_("The expected gain")
+        )
+    problems = attachment_errors(attachment)
+    if problems:
+        errors["attachment"] = problems
+    if errors:
+        raise ValidationError(errors)
+    proposal = Proposal(
+        opportunity=opportunity,
+        title=title,
+        features=features or "",
+        service_model=service_model or "",
+        cost_budget=cost_budget,
+        expected_gain=expected_gain,
+        differentiators=differentiators or "",
+        author=actor,
+    )
+    if attachment is not None:
+        proposal.attachment = attachment
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def proposal_submit(*, actor, proposal: Proposal) -> Proposal:
+    """The owner's side sends a proposal for pre-review (not submitted or rejected → pending)."""
+    _require_change(actor, proposal.opportunity, _("You may not submit this proposal."))
+    if proposal.review_status not in (ReviewStatus.NOT_SUBMITTED, ReviewStatus.REJECTED):
+        raise ValidationError(
+            {
+                "review_status": [
+                    _("This proposal is %(status)s and cannot be submitted again.")
+                    % {"status": proposal.get_review_status_display().lower()}
+                ]
+            }
+        )
+    proposal.review_status = ReviewStatus.PENDING
+    proposal.save(update_fields=["review_status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="proposal.submit",
+        target=proposal,
+        subject_user=proposal.opportunity.owner,
+    )
+    return proposal
+
+
+REVIEW_DECISIONS = {"approve": ReviewStatus.APPROVED, "reject": ReviewStatus.REJECTED}
+
+
+@transaction.atomic
+def proposal_review(*, actor, proposal: Proposal, decision: str, comment: str = "") -> Proposal:
+    """A manager of the owner's team or an admin approves or rejects a pending proposal.
+    A rejection needs a comment. Audited."""
+    if not permissions.can_review_proposal(actor, proposal):
+        raise PermissionDenied(
+            _("Only a manager of the owner's team or an admin may review this proposal.")
+        )
+    comment = (comment or "").strip()
+    errors: dict[str, list[str]] = {}
+    if proposal.review_status != ReviewStatus.PENDING:
+        errors["review_status"] = [_("Only a proposal waiting for review can be reviewed.")]
+    if decision not in REVIEW_DECISIONS:
+        errors["decision"] = [_("Choose approve or reject.")]
+    elif decision == "reject" and not comment:
+        errors["comment"] = [_("Say why the proposal is rejected.")]
+    if errors:
+        raise ValidationError(errors)
+    old = proposal.review_status
+    proposal.review_status = REVIEW_DECISIONS[decision]
+    proposal.review_comment = comment
+    proposal.reviewed_by = actor
+    proposal.reviewed_at = timezone.now()
+    proposal.save()
+    audit_record(
+        actor=actor,
+        action=f"proposal.{decision}",
+        target=proposal,
+        subject_user=proposal.opportunity.owner,
+        changes={"review_status": [old, proposal.review_status]},
+        reason=comment,
+    )
+    return proposal
+
+
+RISK_FIELDS = ("kind", "description", "mitigation", "involves_legal", "involves_finance", "status")
+
+
+def _validate_risk(values: dict, errors: dict) -> None:
+    if values.get("kind") not in RiskKind.values:
+        errors["kind"] = [_("Choose the kind of risk.")]
+    if not (values.get("description") or "").strip():
+        errors["description"] = [_("Describe the risk.")]
+    if values.get("status") not in RiskStatus.values:
+        errors["status"] = [_("Unknown status.")]
+
+
+@transaction.atomic
+def risk_create(
+    *,
+    actor,
+    opportunity: Opportunity,
+    kind: str,
+    description: str,
+    mitigation: str = "",
+    involves_legal: bool = False,
+    involves_finance: bool = False,
+    status: str = RiskStatus.OPEN,
+) -> Risk:
+    _require_change(actor, opportunity, _("You may not add risks to this opportunity."))
+    values = {
+        "kind": kind,
+        "description": (description or "").strip(),
+        "mitigation": (mitigation or "").strip(),
+        "involves_legal": bool(involves_legal),
+        "involves_finance": bool(involves_finance),
+        "status": status,
+    }
+    errors: dict[str, list[str]] = {}
+    _validate_risk(values, errors)
+    if errors:
+        raise ValidationError(errors)
+    return Risk.objects.create(opportunity=opportunity, **values)
+
+
+@transaction.atomic
+def risk_update(*, actor, risk: Risk, **fields) -> Risk:
+    _require_change(actor, risk.opportunity, _("You may not change risks of this opportunity."))
+    unknown = set(fields) - set(RISK_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    values = {name: fields.get(name, getattr(risk, name)) for name in RISK_FIELDS}
+    values["description"] = (values["description"] or "").strip()
+    values["mitigation"] = (values["mitigation"] or "").strip()
+    errors: dict[str, list[str]] = {}
+    _validate_risk(values, errors)
+    if errors:
+        raise ValidationError(errors)
+    for name, value in values.items():
+        setattr(risk, name, value)
+    risk.save()
+    return risk
+
+
+# --- settings ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pipeline_settings_update(*, actor, solution_pre_review: bool) -> PipelineSettings:
+    """Switch solution pre-review on or off (admin and HR). Audited."""
+    if not permissions.can_edit_pipeline_settings(actor):
+        raise PermissionDenied(_("Only HR or an admin may change the pipeline settings."))
+    settings_row = PipelineSettings.current()
+    old = settings_row.solution_pre_review
+    settings_row.solution_pre_review = bool(solution_pre_review)
+    settings_row.save()
+    if old != settings_row.solution_pre_review:
+        audit_record(
+            actor=actor,
+            action="pipeline_settings.update",
+            target=settings_row,
+            changes={"solution_pre_review": [old, settings_row.solution_pre_review]},
+        )
+    return settings_row

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import factory
 
-from apps.customers.models import Customer
 from apps.opportunities.choices import (
     STAGE_PROBABILITY,
     OpportunityKind,
@@ -21,6 +20,7 @@ from apps.opportunities.models import (
     StageChange,
 )
 from tests.factories.accounts import RepFactory
+from tests.factories.customers import CustomerFactory
 
 __all__ = [
     "OpportunityFactory",
@@ -32,24 +32,6 @@ __all__ = [
 ]
 
 
-def _customer_factory():
-    """The customers app's factory when it exists, else a minimal local one."""
-    try:
-        from tests.factories.customers import CustomerFactory
-    except ImportError:
-        return _PipelineCustomerFactory
-    return CustomerFactory
-
-
-class _PipelineCustomerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Customer
-
-    name = factory.Sequence(lambda n: f"Pipeline Customer {n}")
-    company_key = factory.LazyAttribute(lambda o: o.name.lower())
-    owner = factory.SubFactory(RepFactory)
-
-
 class OpportunityFactory(factory.django.DjangoModelFactory):
     """An opportunity; its customer belongs to the same owner. Pass ``stage=`` to place it."""
 
@@ -59,7 +41,7 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Opportunity {n}")
     owner = factory.SubFactory(RepFactory)
-    customer = factory.LazyAttribute(lambda o: _customer_factory()(owner=o.owner))
+    customer = factory.SubFactory(CustomerFactory, owner=factory.SelfAttribute("..owner"))
     kind = OpportunityKind.NEW_BUSINESS
     stage = Stage.NEEDS_DISCOVERY
     probability = factory.LazyAttribute(lambda o: STAGE_PROBABILITY[o.stage])
