@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.activities.choices import ActivityKind
 from apps.activities.models import Activity
-from apps.core.filters import OwnedFilterSet
-from apps.customers.filters import visible_customers, visible_leads
+from apps.customers.filters import CrmOwnedFilterSet, visible_customers, visible_leads
 
 
 def visible_opportunities(request):
@@ -17,7 +16,7 @@ def visible_opportunities(request):
     return Opportunity.objects.visible_to(request.user)
 
 
-class ActivityFilter(OwnedFilterSet):
+class ActivityFilter(CrmOwnedFilterSet):
     owner_field = "owner"
     date_field = "occurred_at"
 

@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from apps.core.filters import OwnedFilterSet
 from apps.customers.choices import (
@@ -37,7 +39,19 @@ def visible_leads(request):
     return Lead.objects.visible_to(request.user)
 
 
-class CustomerFilter(OwnedFilterSet):
+class CrmOwnedFilterSet(OwnedFilterSet):
+    """OwnedFilterSet whose owner and team filters tell the API schema they take ids."""
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_owner(self, queryset, name, value):
+        return super().filter_owner(queryset, name, value)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_team(self, queryset, name, value):
+        return super().filter_team(queryset, name, value)
+
+
+class CustomerFilter(CrmOwnedFilterSet):
     owner_field = "owner"
     date_field = "created_at"
 
@@ -82,7 +96,7 @@ class CustomerFilter(OwnedFilterSet):
         return queryset.filter(risky) if value else queryset.exclude(risky)
 
 
-class ContactFilter(OwnedFilterSet):
+class ContactFilter(CrmOwnedFilterSet):
     owner_field = "customer__owner"
     date_field = "created_at"
 
@@ -107,7 +121,7 @@ class IndustryFilter(django_filters.FilterSet):
         fields = ["q"]
 
 
-class HealthReportFilter(OwnedFilterSet):
+class HealthReportFilter(CrmOwnedFilterSet):
     owner_field = "customer__owner"
     date_field = "created_at"
 
@@ -131,7 +145,7 @@ class HealthReportFilter(OwnedFilterSet):
         return queryset.filter(risky) if value else queryset.exclude(risky)
 
 
-class MarketInsightFilter(OwnedFilterSet):
+class MarketInsightFilter(CrmOwnedFilterSet):
     owner_field = "author"
     date_field = "created_at"
 
@@ -167,7 +181,7 @@ class MarketInsightFilter(OwnedFilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(body__icontains=value))
 
 
-class ProductFeedbackFilter(OwnedFilterSet):
+class ProductFeedbackFilter(CrmOwnedFilterSet):
     owner_field = "customer__owner"
     date_field = "created_at"
 

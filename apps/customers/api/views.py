@@ -1,5 +1,5 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -157,15 +157,17 @@ class ContactViewSet(CrmViewSet):
 
 
 @extend_schema(tags=["customers"])
-class IndustryViewSet(viewsets.ModelViewSet):
-    """Industries: everyone reads; managers, HR and admins add."""
+class IndustryViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Industries (shared reference data, no owner): everyone lists; managers, HR and admins
+    add. Reps pick from the list."""
 
     queryset = Industry.objects.order_by("name")
     serializer_class = IndustrySerializer
     filterset_class = IndustryFilter
     permission_classes = [IndustryPermission]
-    http_method_names = ["get", "post", "head", "options"]
+    pagination_class = None
 
+    @extend_schema(request=IndustrySerializer, responses={201: IndustrySerializer})
     def create(self, request, *args, **kwargs):
         payload = IndustrySerializer(data=request.data)
         payload.is_valid(raise_exception=True)
