@@ -1,8 +1,11 @@
 """Demo organisation: teams, managers, reps, HR and an admin with documented logins."""
 
 import datetime
+import functools
 import random
 from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
 
 from apps.accounts.choices import JobTitle
 from apps.accounts.models import EmployeeProfile, Team, User
@@ -20,6 +23,12 @@ GIVEN_NAMES = ["Wei", "Fang", "Na", "Min", "Jing", "Lei", "Yang", "Jie", "Tao", 
 REPS_PER_TEAM = 7
 
 
+@functools.cache
+def _password_hash() -> str:
+    """Hash the shared demo password once (each hash costs ~0.5 s by design)."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _person(rng, username, role, team, job_title, salary, perf_pay):
     user = User(
         username=username,
@@ -31,7 +40,7 @@ def _person(rng, username, role, team, job_title, salary, perf_pay):
         is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
     )
-    user.set_password(DEMO_PASSWORD)
+    user.password = _password_hash()
     user.save()
     hired = datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randrange(0, 5 * 365))
     EmployeeProfile.objects.create(
