@@ -2,6 +2,8 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from apps.accounts.models import Team, User
 
@@ -18,6 +20,11 @@ def visible_teams(request):
     return Team.objects.visible_to(request.user)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter that the API documents as an integer id."""
+
+
 class OwnedFilterSet(django_filters.FilterSet):
     """Base FilterSet for records that belong to a rep.
 
@@ -29,12 +36,8 @@ class OwnedFilterSet(django_filters.FilterSet):
     owner_field = "owner"
     date_field = "created_at"
 
-    owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=visible_people, method="filter_owner"
-    )
-    team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=visible_teams, method="filter_team"
-    )
+    owner = IdChoiceFilter(label=_("Owner"), queryset=visible_people, method="filter_owner")
+    team = IdChoiceFilter(label=_("Team"), queryset=visible_teams, method="filter_team")
     date_after = django_filters.DateFilter(label=_("From"), method="filter_date_after")
     date_before = django_filters.DateFilter(label=_("To"), method="filter_date_before")
 
