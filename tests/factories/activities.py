@@ -20,6 +20,8 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 
     kind = ActivityKind.VISIT
     customer = factory.SubFactory(CustomerFactory)
+    lead = None
+    opportunity = None
     owner = factory.LazyAttribute(
         lambda o: (
             (o.customer or o.opportunity or o.lead).owner
