@@ -1,0 +1,134 @@
+"""From raw per-rep aggregates to a scorecard's KPI values and scores: pure, no database.
+
+The formulas themselves live in :mod:`apps.performance.calculations`; this module only decides
+which value, target and cap each KPI of a weight scheme uses (SPEC §2.2, §2.4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from apps.performance.calculations import (
+    growth_rate,
+    kpi_score,
+    money,
+    quantize,
+    rate,
+    retention_rate,
+    weighted_score,
+)
+from apps.performance.choices import NEGATIVE_IS_ZERO_KPIS, Kpi
+from apps.scorecards.selectors import share_to_money
+
+
+@dataclass(frozen=True)
+class SchemeItem:
+    kpi: str
+    weight: Decimal
+    target: Decimal
+    cap: Decimal
+
+
+@dataclass(frozen=True)
+class RepTargets:
+    sales_target: Decimal | None = None
+    new_customers_target: Decimal | None = None
+    collection_rate_target: Decimal | None = None
+
+
+@dataclass
+class RawFigures:
+    """One rep's aggregates for one period (exact Decimals)."""
+
+    sales: Decimal = Decimal(0)
+    new_customer_sales: Decimal = Decimal(0)
+    sales_last_year: Decimal = Decimal(0)
+    new_customers: int = 0
+    new_customers_weighted: Decimal = Decimal(0)
+    customers_at_start: int = 0
+    customers_lost: int = 0
+    receivable_due: Decimal = Decimal(0)
+    collected: Decimal = Decimal(0)
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_rows(cls, *, sales=None, collection=None, development=None, retention=None):
+        sales, collection = sales or {}, collection or {}
+        development, retention = development or {}, retention or {}
+        return cls(
+            sales=share_to_money(sales.get("sales")),
+            new_customer_sales=share_to_money(sales.get("new_customer_sales")),
+            sales_last_year=share_to_money(sales.get("sales_last_year")),
+            new_customers=int(development.get("new_customers") or 0),
+            new_customers_weighted=Decimal(int(development.get("weighted_x100") or 0))
+            / Decimal(100),
+            customers_at_start=int(retention.get("customers_at_start") or 0),
+            customers_lost=int(retention.get("customers_lost") or 0),
+            receivable_due=share_to_money(collection.get("receivable_due")),
+            collected=share_to_money(collection.get("collected")),
+        )
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def scorecard_figures(
+    raw: RawFigures,
+    *,
+    targets: RepTargets,
+    items: list[SchemeItem],
+    growth_target: Decimal | None,
+) -> dict:
+    """The stored fields of one scorecard: money rounded to the cent, rates (null when
+    undefined), ``kpi_scores`` for every KPI of the scheme and the weighted ``score``."""
+    sales_target = targets.sales_target
+    values = {
+        Kpi.SALES_ACHIEVEMENT_RATE: rate(raw.sales, sales_target),
+        Kpi.SALES_GROWTH_RATE: growth_rate(raw.sales, raw.sales_last_year),
+        Kpi.NEW_CUSTOMERS: quantize(raw.new_customers_weighted),
+        Kpi.RETENTION_RATE: retention_rate(raw.customers_at_start, raw.customers_lost),
+        Kpi.COLLECTION_RATE: rate(raw.collected, raw.receivable_due),
+    }
+    rep_specific = {
+        Kpi.SALES_GROWTH_RATE: growth_target,
+        Kpi.NEW_CUSTOMERS: targets.new_customers_target,
+        Kpi.COLLECTION_RATE: targets.collection_rate_target,
+    }
+    kpi_scores, scores, weights = {}, {}, {}
+    for item in items:
+        value = values.get(item.kpi)  # qualitative KPIs: no data yet -> undefined
+        target = rep_specific.get(item.kpi)
+        if target is None:
+            target = item.target
+        score = kpi_score(
+            value, target, item.cap, negative_is_zero=item.kpi in NEGATIVE_IS_ZERO_KPIS
+        )
+        scores[item.kpi] = score
+        weights[item.kpi] = item.weight
+        kpi_scores[str(item.kpi)] = {
+            "value": _text(value),
+            "target": _text(target),
+            "score": _text(score),
+            "weight": _text(item.weight),
+        }
+    return {
+        "sales": money(raw.sales),
+        "new_customer_sales": money(raw.new_customer_sales),
+        "repeat_sales": money(raw.sales) - money(raw.new_customer_sales),
+        "sales_target": None if sales_target is None else money(sales_target),
+        "sales_achievement_rate": values[Kpi.SALES_ACHIEVEMENT_RATE],
+        "sales_last_year": money(raw.sales_last_year),
+        "sales_growth_rate": values[Kpi.SALES_GROWTH_RATE],
+        "new_customers": raw.new_customers,
+        "new_customers_weighted": values[Kpi.NEW_CUSTOMERS],
+        "customers_at_start": raw.customers_at_start,
+        "customers_lost": raw.customers_lost,
+        "retention_rate": values[Kpi.RETENTION_RATE],
+        "receivable_due": money(raw.receivable_due),
+        "collected": money(raw.collected),
+        "collection_rate": values[Kpi.COLLECTION_RATE],
+        "kpi_scores": kpi_scores,
+        "score": weighted_score(scores, weights) if items else None,
+    }

@@ -1,0 +1,212 @@
+"""Set-based KPI aggregation (SPEC §2.2): one GROUP BY query per figure over all reps at once.
+
+Each function returns ``{rep_id: row}`` of plain aggregates; no order, receivable or payment
+ever reaches Python. The number of queries does not depend on the number of reps or orders.
+
+Money is summed exactly on every backend: amounts are taken in cents and credit percentages
+in hundredths of a percent, multiplied as integers and summed as integers (SQLite would
+otherwise sum decimals as floats); :func:`share_to_money` turns the sum back into a Decimal.
+An order without credit rows counts 100% for its owner (LEFT JOIN + COALESCE).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Round
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.core.choices import Role
+from apps.customers.models import Customer
+from apps.opportunities.models import Opportunity
+from apps.sales.models import Order, Payment, Receivable
+
+#: Scale of a summed share: cents (×100) × hundredths of a percent (×100) ÷ 100 % = ×10⁶.
+SHARE_SCALE = Decimal(1_000_000)
+CENT = Decimal("0.01")
+
+
+def share_to_money(value) -> Decimal:
+    """The exact Decimal of an integer share sum (``None`` -> 0)."""
+    if value is None:
+        return Decimal(0)
+    return Decimal(int(value)) / SHARE_SCALE
+
+
+def _cents(expression):
+    return Cast(Round(expression * 100), BigIntegerField())
+
+
+def _credit_annotations(order_path: str) -> dict:
+    """``credit_rep`` and ``credit_bp`` (credit percent in hundredths) of every credit line of
+    the order at ``order_path``; an order with no credit rows gives one line: owner, 100 %."""
+    prefix = f"{order_path}__" if order_path else ""
+    return {
+        "credit_rep": Coalesce(F(f"{prefix}credits__rep"), F(f"{prefix}owner")),
+        "credit_bp": Coalesce(_cents(F(f"{prefix}credits__percent")), Value(10_000)),
+    }
+
+
+def _share(amount_field: str):
+    """Σ amount × credit share, as an exact integer (see :data:`SHARE_SCALE`)."""
+    return _cents(F(amount_field)) * F("credit_bp")
+
+
+def _rows(queryset, key: str) -> dict:
+    return {row[key]: row for row in queryset}
+
+
+def _restrict(queryset, field: str, rep_ids: Iterable[int] | None):
+    return queryset if rep_ids is None else queryset.filter(**{f"{field}__in": list(rep_ids)})
+
+
+def scorecard_reps(*, rep_ids: Iterable[int] | None = None):
+    """Who gets a scorecard: every active user whose role is rep or manager (a manager who
+    sells is measured like a rep). HR and admin accounts get none."""
+    queryset = User.objects.filter(is_active=True, role__in=[Role.REP, Role.MANAGER])
+    return _restrict(queryset, "pk", rep_ids).order_by("pk")
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """The start of ``day`` in the site time zone (aware)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def sales_by_rep(
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    last_year_start: datetime.date,
+    last_year_end: datetime.date,
+    rep_ids: Iterable[int] | None = None,
+) -> dict:
+    """Per rep: ``sales``, ``new_customer_sales`` (customers whose first-ever order, over all
+    reps, is in the period) and ``sales_last_year`` (the same period a year earlier), as exact
+    share sums. Repeat sales are ``sales − new_customer_sales``."""
+    ordered_before = Order.objects.filter(customer=OuterRef("customer"), signed_on__lt=start)
+    in_period = Q(signed_on__gte=start, signed_on__lt=end)
+    queryset = (
+        Order.objects.filter(
+            in_period | Q(signed_on__gte=last_year_start, signed_on__lt=last_year_end)
+        )
+        .annotate(**_credit_annotations(""))
+        .annotate(is_new=~Exists(ordered_before))
+    )
+    queryset = _restrict(queryset, "credit_rep", rep_ids)
+    return _rows(
+        queryset.values("credit_rep").annotate(
+            sales=Sum(_share("amount"), filter=in_period),
+            new_customer_sales=Sum(_share("amount"), filter=in_period & Q(is_new=True)),
+            sales_last_year=Sum(_share("amount"), filter=~in_period),
+        ),
+        "credit_rep",
+    )
+
+
+def collection_by_rep(
+    *, start: datetime.date, end: datetime.date, rep_ids: Iterable[int] | None = None
+) -> dict:
+    """Per rep: ``receivable_due`` (their share of receivables due in the period) and
+    ``collected`` (their share of the payments against those receivables made before the
+    period ends), as exact share sums. Two queries."""
+    due = Receivable.objects.filter(due_on__gte=start, due_on__lt=end).annotate(
+        **_credit_annotations("order")
+    )
+    due = _restrict(due, "credit_rep", rep_ids)
+    paid = Payment.objects.filter(
+        receivable__due_on__gte=start, receivable__due_on__lt=end, paid_on__lt=end
+    ).annotate(**_credit_annotations("receivable__order"))
+    paid = _restrict(paid, "credit_rep", rep_ids)
+    rows = _rows(
+        due.values("credit_rep").annotate(receivable_due=Sum(_share("amount"))), "credit_rep"
+    )
+    for row in paid.values("credit_rep").annotate(collected=Sum(_share("amount"))):
+        rows.setdefault(row["credit_rep"], {"credit_rep": row["credit_rep"]})
+        rows[row["credit_rep"]]["collected"] = row["collected"]
+    return rows
+
+
+def _confirmed_negotiations():
+    return Opportunity.objects.filter(
+        customer=OuterRef("pk"), needs_confirmed=True, negotiation_reached_at__isnull=False
+    )
+
+
+def new_customers_by_owner(
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    grade_weights: dict[str, Decimal],
+    rep_ids: Iterable[int] | None = None,
+) -> dict:
+    """Per owner: ``new_customers`` and ``weighted_x100`` (Σ grade weight × 100) of the
+    customers developed in the period.
+
+    A customer's development date is the earlier of its first-ever order and the first time one
+    of its opportunities with needs confirmed reached negotiation (as a date in the site time
+    zone). It is in [start, end) exactly when something happened in the period and nothing
+    happened before it, which also counts each customer once ever.
+    """
+    start_at, end_at = local_midnight(start), local_midnight(end)
+    negotiated = Opportunity.objects.filter(
+        needs_confirmed=True,
+        negotiation_reached_at__gte=start_at,
+        negotiation_reached_at__lt=end_at,
+    )
+    queryset = Customer.objects.filter(
+        Q(pk__in=Order.objects.filter(signed_on__gte=start, signed_on__lt=end).values("customer"))
+        | Q(pk__in=negotiated.values("customer"))
+    ).filter(
+        ~Exists(Order.objects.filter(customer=OuterRef("pk"), signed_on__lt=start)),
+        ~Exists(_confirmed_negotiations().filter(negotiation_reached_at__lt=start_at)),
+    )
+    queryset = _restrict(queryset, "owner", rep_ids)
+    default = int(grade_weights.get("", Decimal(1)) * 100)
+    weight = Case(
+        *[
+            When(lead_grade=grade, then=Value(int(w * 100)))
+            for grade, w in grade_weights.items()
+            if grade
+        ],
+        default=Value(default),
+        output_field=IntegerField(),
+    )
+    return _rows(
+        queryset.values("owner").annotate(new_customers=Count("pk"), weighted_x100=Sum(weight)),
+        "owner",
+    )
+
+
+def retention_by_owner(
+    *, start: datetime.date, end: datetime.date, rep_ids: Iterable[int] | None = None
+) -> dict:
+    """Per owner: ``customers_at_start`` (customers with an order signed before the period and
+    not lost before it) and ``customers_lost`` (of those, lost within the period)."""
+    queryset = Customer.objects.filter(
+        Q(lost_on__isnull=True) | Q(lost_on__gte=start),
+        Exists(Order.objects.filter(customer=OuterRef("pk"), signed_on__lt=start)),
+    )
+    queryset = _restrict(queryset, "owner", rep_ids)
+    return _rows(
+        queryset.values("owner").annotate(
+            customers_at_start=Count("pk"),
+            customers_lost=Count("pk", filter=Q(lost_on__gte=start, lost_on__lt=end)),
+        ),
+        "owner",
+    )

@@ -1,0 +1,316 @@
+"""Writes of the scorecards app: recompute scorecards, mark them stale, queue recompute jobs."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.performance import periods as period_lib
+from apps.performance.calculations import DEFAULT_GRADE_WEIGHT, GRADE_WEIGHTS
+from apps.performance.models import WeightScheme
+from apps.performance.selectors import period_setting_for, scheme_in_force, targets_by_rep
+from apps.scorecards import selectors
+from apps.scorecards.calculations import RawFigures, RepTargets, SchemeItem, scorecard_figures
+from apps.scorecards.choices import (
+    DEFAULT_CHUNK_SIZE,
+    KIND_CYCLE,
+    UPSERT_BATCH_SIZE,
+    JobStatus,
+)
+from apps.scorecards.models import RecomputeJob, Scorecard, StaleRepPeriod
+
+#: Fields an upsert rewrites (everything but the key and the id).
+UPDATE_FIELDS = [
+    "period_kind",
+    "period_start",
+    "period_end",
+    "sales",
+    "new_customer_sales",
+    "repeat_sales",
+    "sales_target",
+    "sales_achievement_rate",
+    "sales_last_year",
+    "sales_growth_rate",
+    "new_customers",
+    "new_customers_weighted",
+    "customers_at_start",
+    "customers_lost",
+    "retention_rate",
+    "receivable_due",
+    "collected",
+    "collection_rate",
+    "kpi_scores",
+    "score",
+    "weight_scheme",
+    "weight_scheme_version",
+    "computed_at",
+    "stale",
+]
+
+
+def parse_period_key(key) -> period_lib.Period:
+    """The period of ``key``, or a ValidationError naming ``period``."""
+    try:
+        return period_lib.parse_period(key)
+    except (ValueError, TypeError) as error:
+        message = _(
+            "%(key)s is not a period: use YYYY-MM for a month (2026-10), YYYY-Qn for a quarter "
+            "(2026-Q4) or YYYY for a year (2026)."
+        ) % {"key": repr(key)}
+        raise ValidationError({"period": [message]}) from error
+
+
+def chunk_size() -> int:
+    return max(1, int(getattr(settings, "SCORECARD_CHUNK_SIZE", DEFAULT_CHUNK_SIZE)))
+
+
+def _scheme_items(scheme: WeightScheme | None) -> list[SchemeItem]:
+    if scheme is None:
+        return []
+    return [
+        SchemeItem(kpi=item.kpi, weight=item.weight, target=item.target, cap=item.cap)
+        for item in scheme.items.all()
+    ]
+
+
+def _grade_weights() -> dict:
+    return {**GRADE_WEIGHTS, "": DEFAULT_GRADE_WEIGHT}
+
+
+def _rep_targets(target) -> RepTargets:
+    if target is None:
+        return RepTargets()
+    return RepTargets(
+        sales_target=target.sales_target if target.sales_target else None,
+        new_customers_target=target.new_customers_target,
+        collection_rate_target=target.collection_rate_target,
+    )
+
+
+def scorecards_recompute(*, period_key: str, rep_ids: Iterable[int] | None = None) -> int:
+    """Recompute the scorecards of ``period_key`` for ``rep_ids`` (default: every rep).
+
+    Aggregates are computed set-based (a fixed number of queries whatever the number of reps or
+    orders), the formulas run in Python over the per-rep rows, and every scorecard is written
+    in one transaction with an upsert on (rep, period_key): rerunning gives the same rows with
+    the same ids, and a failure leaves the previous scorecards as they were. Returns the
+    number of scorecards written.
+    """
+    period = parse_period_key(period_key)
+    started = timezone.now()
+    rep_ids = None if rep_ids is None else sorted({int(pk) for pk in rep_ids})
+    reps = list(selectors.scorecard_reps(rep_ids=rep_ids).values_list("pk", flat=True))
+    if not reps:
+        return 0
+    # Without an explicit list the aggregates run over everyone and are picked per rep below.
+    filter_ids = rep_ids
+    last_year = period.same_period_last_year()
+    sales = selectors.sales_by_rep(
+        start=period.start,
+        end=period.end,
+        last_year_start=last_year.start,
+        last_year_end=last_year.end,
+        rep_ids=filter_ids,
+    )
+    collection = selectors.collection_by_rep(start=period.start, end=period.end, rep_ids=filter_ids)
+    development = selectors.new_customers_by_owner(
+        start=period.start, end=period.end, grade_weights=_grade_weights(), rep_ids=filter_ids
+    )
+    retention = selectors.retention_by_owner(start=period.start, end=period.end, rep_ids=filter_ids)
+    targets = targets_by_rep(period.key, rep_ids=filter_ids)
+    setting = period_setting_for(period)
+    growth_target = setting.growth_target if setting is not None else None
+    scheme = scheme_in_force(KIND_CYCLE[period.kind], period.start)
+    items = _scheme_items(scheme)
+
+    computed_at = timezone.now()
+    cards = []
+    for rep_id in reps:
+        raw = RawFigures.from_rows(
+            sales=sales.get(rep_id),
+            collection=collection.get(rep_id),
+            development=development.get(rep_id),
+            retention=retention.get(rep_id),
+        )
+        figures = scorecard_figures(
+            raw,
+            targets=_rep_targets(targets.get(rep_id)),
+            items=items,
+            growth_target=growth_target,
+        )
+        cards.append(
+            Scorecard(
+                rep_id=rep_id,
+                period_key=period.key,
+                period_kind=period.kind,
+                period_start=period.start,
+                period_end=period.end,
+                weight_scheme=scheme,
+                weight_scheme_version=scheme.version if scheme is not None else None,
+                computed_at=computed_at,
+                stale=False,
+                **figures,
+            )
+        )
+    with transaction.atomic():
+        Scorecard.objects.bulk_create(
+            cards,
+            update_conflicts=True,
+            unique_fields=["rep", "period_key"],
+            update_fields=UPDATE_FIELDS,
+            batch_size=UPSERT_BATCH_SIZE,
+        )
+        _clear_stale_marks(period_key=period.key, rep_ids=rep_ids, before=started)
+    return len(cards)
+
+
+def _clear_stale_marks(*, period_key: str, rep_ids, before: datetime.datetime) -> None:
+    """Drop the stale marks the recompute has answered (marks made while it ran stay)."""
+    marks = StaleRepPeriod.objects.filter(period_key=period_key, marked_at__lte=before)
+    if rep_ids is not None:
+        marks = marks.filter(rep__in=rep_ids)
+    marks.delete()
+
+
+# --- Stale marking ------------------------------------------------------------------------
+
+
+def affected_periods(on_date: datetime.date, *, today: datetime.date | None = None) -> list:
+    """Every month, quarter and year whose KPIs a change dated ``on_date`` can move.
+
+    The periods containing ``on_date``; every later period up to the current one (an earlier
+    order turns later sales into repeat sales, moves development dates and the customers at a
+    period's start); and the periods twelve months later, whose growth rate compares with it.
+    (Those are later periods, so they are covered while they are not in the future.) Future
+    periods are included only when ``on_date`` itself lies in them.
+    """
+    today = today or timezone.localdate()
+    last = max(today, on_date)
+    result = []
+    for kind in period_lib.KINDS:
+        period = period_lib.period_containing(kind, on_date)
+        while period.start <= last:
+            result.append(period)
+            period = period.next()
+    return result
+
+
+@transaction.atomic
+def scorecards_mark_stale(*, rep_ids: Iterable[int], on_date: datetime.date) -> int:
+    """Mark the scorecards of ``rep_ids`` for every period a change dated ``on_date`` affects
+    (see :func:`affected_periods`); ``refresh_stale`` recomputes them. Returns the number of
+    rep-periods marked. Two queries whatever the number of reps and periods."""
+    if isinstance(on_date, datetime.datetime):
+        on_date = timezone.localtime(on_date).date()
+    rep_ids = sorted({int(pk) for pk in rep_ids if pk is not None})
+    if not rep_ids:
+        return 0
+    keys = [period.key for period in affected_periods(on_date)]
+    now = timezone.now()
+    StaleRepPeriod.objects.bulk_create(
+        [
+            StaleRepPeriod(rep_id=rep, period_key=key, marked_at=now)
+            for rep in rep_ids
+            for key in keys
+        ],
+        update_conflicts=True,
+        unique_fields=["rep", "period_key"],
+        update_fields=["marked_at"],
+    )
+    Scorecard.objects.filter(rep__in=rep_ids, period_key__in=keys).update(stale=True)
+    return len(rep_ids) * len(keys)
+
+
+def scorecards_refresh_stale() -> int:
+    """Recompute every stale rep-period, one recompute per period for all its stale reps."""
+    by_period: dict[str, list[int]] = {}
+    for rep_id, key in StaleRepPeriod.objects.values_list("rep_id", "period_key"):
+        by_period.setdefault(key, []).append(rep_id)
+    written = 0
+    for key, rep_ids in sorted(by_period.items()):
+        for start in range(0, len(rep_ids), chunk_size()):
+            written += scorecards_recompute(
+                period_key=key, rep_ids=rep_ids[start : start + chunk_size()]
+            )
+        # Reps who no longer get a scorecard (inactive) keep no mark.
+        StaleRepPeriod.objects.filter(
+            period_key=key, rep__in=rep_ids, rep__is_active=False
+        ).delete()
+    return written
+
+
+# --- Jobs ---------------------------------------------------------------------------------
+
+
+def recompute_job_create(*, period_key: str, requested_by=None) -> RecomputeJob:
+    """Queue a recompute of every scorecard of ``period_key`` (started after commit)."""
+    period = parse_period_key(period_key)
+    job = RecomputeJob.objects.create(period_key=period.key, requested_by=requested_by)
+    from apps.scorecards.tasks import recompute_period
+
+    transaction.on_commit(lambda: recompute_period.delay(job.pk))
+    return job
+
+
+def recompute_job_start(*, job_id: int) -> list[list[int]]:
+    """Claim a queued job and split its reps into chunks; returns the chunks to run.
+
+    Only one worker wins the claim (``status`` queued -> running); a job already claimed or
+    finished returns no chunks, so a redelivered task is harmless.
+    """
+    claimed = RecomputeJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=timezone.now()
+    )
+    if claimed != 1:
+        return []
+    rep_ids = list(selectors.scorecard_reps().values_list("pk", flat=True))
+    size = chunk_size()
+    chunks = [rep_ids[i : i + size] for i in range(0, len(rep_ids), size)]
+    RecomputeJob.objects.filter(pk=job_id).update(total_chunks=len(chunks))
+    if not chunks:
+        _finish_if_complete(job_id)
+    return chunks
+
+
+def recompute_job_run_chunk(*, job_id: int, rep_ids: list[int]) -> None:
+    """Recompute one chunk of a running job and count it done; the last chunk finishes the job.
+
+    Progress is an atomic ``F()`` increment, so any number of workers may run chunks at once.
+    A failure marks the job failed with the error (the chunk's previous scorecards stay).
+    """
+    job = RecomputeJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).first()
+    if job is None:
+        return
+    try:
+        scorecards_recompute(period_key=job.period_key, rep_ids=rep_ids)
+    except Exception as error:
+        recompute_job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
+        raise
+    RecomputeJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+        done_chunks=F("done_chunks") + 1
+    )
+    _finish_if_complete(job_id)
+
+
+def _finish_if_complete(job_id: int) -> None:
+    RecomputeJob.objects.filter(
+        pk=job_id, status=JobStatus.RUNNING, done_chunks__gte=F("total_chunks")
+    ).update(status=JobStatus.DONE, finished_at=timezone.now())
+
+
+def recompute_job_fail(*, job_id: int, error: str) -> None:
+    RecomputeJob.objects.filter(pk=job_id).exclude(status=JobStatus.DONE).update(
+        status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def recompute_periods_for(day: datetime.date) -> list[str]:
+    """The keys of the month, quarter and year containing ``day``."""
+    return [period_lib.period_containing(kind, day).key for kind in period_lib.KINDS]

@@ -1,0 +1,47 @@
+"""Celery tasks of the scorecards app: ids in, one service call, nothing else."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from apps.performance.periods import MONTH, period_containing
+from apps.scorecards import services
+
+
+@shared_task(name="scorecards.recompute_period")
+def recompute_period(job_id: int) -> int:
+    """Claim the job, split its reps into chunks and fan the chunks out."""
+    chunks = services.recompute_job_start(job_id=job_id)
+    for rep_ids in chunks:
+        recompute_chunk.delay(job_id, rep_ids)
+    return len(chunks)
+
+
+@shared_task(name="scorecards.recompute_chunk")
+def recompute_chunk(job_id: int, rep_ids: list[int]) -> None:
+    services.recompute_job_run_chunk(job_id=job_id, rep_ids=rep_ids)
+
+
+@shared_task(name="scorecards.refresh_current_month")
+def refresh_current_month() -> list[int]:
+    """Nightly: recompute the current month, quarter and year for everyone."""
+    today = timezone.localdate()
+    return [
+        services.recompute_job_create(period_key=key).pk
+        for key in services.recompute_periods_for(today)
+    ]
+
+
+@shared_task(name="scorecards.close_month")
+def close_month() -> list[int]:
+    """On the 1st: recompute the month (and its quarter and year) that just ended."""
+    last_month = period_containing(MONTH, timezone.localdate()).previous()
+    return [
+        services.recompute_job_create(period_key=key).pk
+        for key in services.recompute_periods_for(last_month.start)
+    ]
+
+
+@shared_task(name="scorecards.refresh_stale")
+def refresh_stale() -> int:
+    """Every few minutes: recompute only the rep-periods marked stale."""
+    return services.scorecards_refresh_stale()
