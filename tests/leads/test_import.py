@@ -202,7 +202,10 @@ def test_unknown_and_missing_columns_are_reported_on_the_header_line(cast):
 
 
 def test_header_is_case_insensitive_and_semicolons_and_gbk_are_read(cast):
-    text = "Company_Name;Company Size;need_match;decision_complexity;source\n华信机械;large;high;simple;exhibition\n"
+    text = (
+        "Company_Name;Company Size;need_match;decision_complexity;source\n"
+        "华信机械;large;high;simple;exhibition\n"
+    )
     run_import(cast.rep_a, text.encode("gb18030"))
     assert Lead.objects.get().company_name == "华信机械"
 
