@@ -118,3 +118,17 @@ def weighted_score(scores: dict, weights: dict) -> Decimal | None:
     if total_weight == 0:
         return None
     return quantize(total / total_weight)
+
+
+def split_evenly(total, parts: int) -> list[Decimal]:
+    """``total`` split into ``parts`` amounts to the cent that sum EXACTLY to ``total``.
+
+    The leftover cents go one each to the first parts (100.00 / 3 -> 33.34, 33.33, 33.33).
+    """
+    if parts <= 0:
+        return []
+    total = money(total)
+    cents = int(total * 100)
+    sign = -1 if cents < 0 else 1
+    base, leftover = divmod(abs(cents), parts)
+    return [Decimal(sign * (base + (1 if i < leftover else 0))).scaleb(-2) for i in range(parts)]

@@ -16,12 +16,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import Team, User
+from apps.core.choices import Role
 from apps.core.scoping import sees_everything
 from apps.core.services import audit_record
 from apps.performance import periods
 from apps.performance.calculations import DEFAULT_CAP
 from apps.performance.choices import CYCLE_KPIS, Cycle, Kpi, SchemePreset
-from apps.performance.models import WeightScheme, WeightSchemeItem
+from apps.performance.models import (
+    PdcaNote,
+    PeriodSetting,
+    Target,
+    WeightScheme,
+    WeightSchemeItem,
+)
 from apps.performance.presets import PRESETS, preset_items
 
 WEIGHT_TOTAL = Decimal("100")
@@ -53,6 +61,18 @@ def _decimal(value, *, places: int = 2) -> Decimal | None:
     if number != number.quantize(Decimal(1).scaleb(-places)):
         return None
     return number
+
+
+def _as_id(value) -> int | None:
+    """The primary key of a model instance, an int or a digit string; else ``None``."""
+    value = getattr(value, "pk", value)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 def _jsonable(value):
@@ -288,3 +308,346 @@ def ensure_default_schemes() -> list[WeightScheme]:
             )
         )
     return created
+
+
+# -- targets ----------------------------------------------------------------------------------
+
+#: The target fields a manager sets, with their limits (lowest allowed, above 0?, highest).
+TARGET_FIELDS = (
+    "sales_target",
+    "new_customer_sales_target",
+    "repeat_sales_target",
+    "new_customers_target",
+    "collection_rate_target",
+)
+_MONEY_LIMIT = Decimal("1e12")
+_COUNT_LIMIT = Decimal("1e6")
+
+
+def _target_field_labels() -> dict[str, str]:
+    return {field: str(Target._meta.get_field(field).verbose_name) for field in TARGET_FIELDS}
+
+
+def target_setter_teams(actor):
+    """The teams whose reps' targets ``actor`` may set: HR/admin all, a manager their own."""
+    if actor is None or sees_everything(actor):
+        return Team.objects.all()
+    if actor.is_authenticated and actor.role == Role.MANAGER:
+        return Team.objects.filter(managers=actor)
+    return Team.objects.none()
+
+
+def may_set_targets_for(actor, rep) -> bool:
+    """HR and admins set anyone's targets; a manager those of the members of their teams
+    (not their own); a rep nobody's."""
+    if actor is None or sees_everything(actor):
+        return True
+    if not actor.is_authenticated or actor.role != Role.MANAGER or rep.pk == actor.pk:
+        return False
+    return rep.team_id is not None and target_setter_teams(actor).filter(pk=rep.team_id).exists()
+
+
+def _targets_write_check(actor) -> None:
+    if actor is None:
+        return
+    if (
+        not actor.is_authenticated
+        or not actor.is_active
+        or not (sees_everything(actor) or actor.role == Role.MANAGER)
+    ):
+        raise PermissionDenied(_("Only managers, HR and admins set targets."))
+
+
+def _clean_target_values(values: dict, prefix: str, errors: dict) -> dict:
+    """The five target values as Decimals (or ``None``); messages under ``prefix + field``."""
+    labels = _target_field_labels()
+    cleaned = {}
+    for field in TARGET_FIELDS:
+        raw = values.get(field)
+        if raw is None or raw == "":
+            cleaned[field] = None
+            continue
+        number = _decimal(raw)
+        key = f"{prefix}{field}"
+        if number is None:
+            errors.setdefault(key, []).append(
+                _("%(field)s: enter a number with at most 2 decimals, not %(value)s.")
+                % {"field": labels[field], "value": raw}
+            )
+        elif number < 0:
+            errors.setdefault(key, []).append(
+                _("%(field)s must not be negative.") % {"field": labels[field]}
+            )
+        elif field == "collection_rate_target" and not 0 < number <= 100:
+            errors.setdefault(key, []).append(
+                _("%(field)s is a percentage above 0 and at most 100.") % {"field": labels[field]}
+            )
+        elif number >= (_COUNT_LIMIT if field == "new_customers_target" else _MONEY_LIMIT):
+            errors.setdefault(key, []).append(
+                _("%(field)s is too large.") % {"field": labels[field]}
+            )
+        cleaned[field] = number
+    split = (cleaned["new_customer_sales_target"], cleaned["repeat_sales_target"])
+    if (
+        cleaned["sales_target"] is not None
+        and None not in split
+        and sum(split) != (cleaned["sales_target"])
+    ):
+        errors.setdefault(f"{prefix}sales_target", []).append(
+            _(
+                "New-customer sales (%(new)s) and repeat sales (%(repeat)s) must add up to the "
+                "sales target (%(total)s)."
+            )
+            % {"new": split[0], "repeat": split[1], "total": cleaned["sales_target"]}
+        )
+    return cleaned
+
+
+def _write_target(*, actor, rep, period, values: dict, existing: Target | None) -> Target | None:
+    """Insert or update one target and audit the change; ``None`` if nothing changed."""
+    setter = actor if actor is not None and actor.is_authenticated else None
+    if existing is None:
+        if all(value is None for value in values.values()):
+            return None
+        target = Target.objects.create(
+            rep=rep,
+            period_key=period.key,
+            period_kind=period.kind,
+            period_start=period.start,
+            set_by=setter,
+            **values,
+        )
+        changes = {field: [None, _jsonable(value)] for field, value in values.items()}
+        action = "target.create"
+    else:
+        changes = {
+            field: [_jsonable(getattr(existing, field)), _jsonable(value)]
+            for field, value in values.items()
+            if getattr(existing, field) != value
+        }
+        if not changes:
+            return existing
+        for field, value in values.items():
+            setattr(existing, field, value)
+        existing.set_by = setter
+        existing.save(update_fields=[*values, "set_by", "updated_at"])
+        target = existing
+        action = "target.update"
+    audit_record(
+        actor=actor,
+        action=action,
+        target=target,
+        subject_user=rep,
+        changes={"period": period.key, **changes},
+    )
+    return target
+
+
+@transaction.atomic
+def target_set(*, actor, rep, period_key: str, **values) -> Target:
+    """Create or update ``rep``'s target for one period (a manager for their team members,
+    HR and admins for anyone). ``values``: any of :data:`TARGET_FIELDS`; a field left out keeps
+    its current value."""
+    _targets_write_check(actor)
+    unknown = set(values) - set(TARGET_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown target fields: {', '.join(sorted(unknown))}")
+    errors: dict[str, list[str]] = {}
+    period = parse_period_key(period_key, "period", errors)
+    if rep is None or getattr(rep, "role", None) != Role.REP:
+        errors["rep"] = [_("Targets are set for sales reps.")]
+    elif not may_set_targets_for(actor, rep):
+        errors["rep"] = [_("You may set targets only for the members of the teams you manage.")]
+    existing = None
+    if period is not None and "rep" not in errors:
+        existing = Target.objects.select_for_update().filter(rep=rep, period_key=period.key).first()
+    merged = {field: getattr(existing, field) if existing else None for field in TARGET_FIELDS}
+    merged.update(values)
+    cleaned = _clean_target_values(merged, "", errors)
+    if errors:
+        raise ValidationError(errors)
+    target = _write_target(actor=actor, rep=rep, period=period, values=cleaned, existing=existing)
+    if target is None:
+        raise ValidationError({"sales_target": [_("Enter at least one target.")]})
+    return target
+
+
+@transaction.atomic
+def team_targets_save(
+    *,
+    actor,
+    team,
+    period_key: str,
+    rows: list[dict],
+    team_sales_total=None,
+) -> list[Target]:
+    """Save the targets of a team's reps for one period in one transaction (all or nothing).
+
+    ``rows``: ``[{"rep": user or id, <target fields>...}]``, one per rep of the team. When
+    ``team_sales_total`` is given, the reps' sales targets must add up to it exactly; otherwise
+    the message says by how much they differ. Every change is audited (targets drive pay).
+    Returns the saved targets.
+    """
+    _targets_write_check(actor)
+    errors: dict[str, list[str]] = {}
+    period = parse_period_key(period_key, "period", errors)
+    if team is None or not target_setter_teams(actor).filter(pk=team.pk).exists():
+        raise PermissionDenied(_("You may set targets only for the teams you manage."))
+    members = {rep.pk: rep for rep in User.objects.filter(team=team, role=Role.REP)}
+    cleaned_rows: list[tuple] = []
+    seen: set[int] = set()
+    for index, row in enumerate(rows or []):
+        rep = members.get(_as_id(row.get("rep")))
+        if rep is None:
+            errors.setdefault("targets", []).append(
+                _("Row %(row)s: %(rep)s is not a rep of team %(team)s.")
+                % {"row": index + 1, "rep": row.get("rep"), "team": team}
+            )
+            continue
+        if rep.pk in seen:
+            errors.setdefault("targets", []).append(
+                _("Row %(row)s: %(rep)s appears twice.") % {"row": index + 1, "rep": rep}
+            )
+            continue
+        if rep.pk == getattr(actor, "pk", None):
+            errors.setdefault("targets", []).append(
+                _("Row %(row)s: you may not set your own targets.") % {"row": index + 1}
+            )
+            continue
+        seen.add(rep.pk)
+        row_errors: dict[str, list[str]] = {}
+        values = _clean_target_values(row, "", row_errors)
+        for messages in row_errors.values():
+            errors.setdefault("targets", []).extend(
+                _("Row %(row)s (%(rep)s): %(message)s")
+                % {"row": index + 1, "rep": rep, "message": message}
+                for message in messages
+            )
+        cleaned_rows.append((rep, values))
+    if not rows:
+        errors.setdefault("targets", []).append(_("The team has no reps to set targets for."))
+    if team_sales_total not in (None, ""):
+        total = _decimal(team_sales_total)
+        if total is None or total < 0 or total >= _MONEY_LIMIT:
+            errors["team_sales_total"] = [
+                _("Enter the team's sales target as an amount with at most 2 decimals.")
+            ]
+        else:
+            assigned = sum(
+                (values["sales_target"] or Decimal("0") for _rep, values in cleaned_rows),
+                Decimal("0"),
+            )
+            difference = assigned - total
+            if difference:
+                errors["team_sales_total"] = [
+                    (
+                        _(
+                            "The reps' sales targets add up to %(assigned)s, %(diff)s more "
+                            "than the team total %(total)s."
+                        )
+                        if difference > 0
+                        else _(
+                            "The reps' sales targets add up to %(assigned)s, %(diff)s less "
+                            "than the team total %(total)s."
+                        )
+                    )
+                    % {"assigned": assigned, "diff": abs(difference), "total": total}
+                ]
+    if errors:
+        raise ValidationError(errors)
+
+    existing = {
+        target.rep_id: target
+        for target in Target.objects.select_for_update().filter(
+            period_key=period.key, rep_id__in=[rep.pk for rep, _values in cleaned_rows]
+        )
+    }
+    saved = []
+    for rep, values in cleaned_rows:
+        target = _write_target(
+            actor=actor, rep=rep, period=period, values=values, existing=existing.get(rep.pk)
+        )
+        if target is not None:
+            saved.append(target)
+    return saved
+
+
+# -- period settings --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_setting_set(
+    *, actor, period_key: str, industry_growth_rate, challenge_margin=Decimal("5")
+) -> PeriodSetting:
+    """Create or update the industry growth rate and challenge margin of a period (HR, admin).
+
+    The period's growth target becomes ``industry_growth_rate + challenge_margin``.
+    """
+    organisation_wide_write_check(actor, _("Only HR and admins change period settings."))
+    errors: dict[str, list[str]] = {}
+    period = parse_period_key(period_key, "period", errors)
+    values = {}
+    for field, raw in (
+        ("industry_growth_rate", industry_growth_rate),
+        ("challenge_margin", challenge_margin),
+    ):
+        number = _decimal(raw)
+        if number is None or abs(number) >= Decimal("100000"):
+            errors[field] = [_("Enter a percentage with at most 2 decimals.")]
+        values[field] = number
+    if "challenge_margin" not in errors and values["challenge_margin"] < 0:
+        errors["challenge_margin"] = [_("The challenge margin must not be negative.")]
+    if errors:
+        raise ValidationError(errors)
+    setting = PeriodSetting.objects.select_for_update().filter(period_key=period.key).first()
+    before = {f: _jsonable(getattr(setting, f)) for f in values} if setting is not None else {}
+    if setting is None:
+        setting = PeriodSetting(
+            period_key=period.key, period_kind=period.kind, period_start=period.start
+        )
+    for field, value in values.items():
+        setattr(setting, field, value)
+    setting.updated_by = actor if actor is not None and actor.is_authenticated else None
+    setting.save()
+    audit_record(
+        actor=actor,
+        action="period_setting.set",
+        target=setting,
+        changes={field: [before.get(field), _jsonable(value)] for field, value in values.items()},
+    )
+    return setting
+
+
+# -- PDCA notes -------------------------------------------------------------------------------
+
+PDCA_FIELDS = ("plan", "do", "check_notes", "act")
+
+
+@transaction.atomic
+def pdca_note_save(*, actor, period_key: str, **texts) -> PdcaNote:
+    """Create or update ``actor``'s own plan–do–check–act notes for one fiscal quarter.
+
+    Only reps keep PDCA notes and only their own; their managers read them.
+    """
+    if actor is None or not actor.is_authenticated or actor.role != Role.REP:
+        raise PermissionDenied(_("Reps keep their own PDCA notes; managers read them."))
+    unknown = set(texts) - set(PDCA_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown PDCA fields: {', '.join(sorted(unknown))}")
+    errors: dict[str, list[str]] = {}
+    period = parse_period_key(period_key, "period", errors, kind=periods.QUARTER)
+    cleaned = {field: (texts.get(field) or "").strip() for field in PDCA_FIELDS}
+    if not any(cleaned.values()):
+        errors["plan"] = [_("Write at least the plan.")]
+    if errors:
+        raise ValidationError(errors)
+    note, _created = PdcaNote.objects.select_for_update().get_or_create(
+        rep=actor,
+        period_key=period.key,
+        defaults={"period_start": period.start, **cleaned},
+    )
+    if not _created:
+        for field, value in cleaned.items():
+            setattr(note, field, value)
+        note.save(update_fields=[*PDCA_FIELDS, "updated_at"])
+    return note

@@ -207,3 +207,21 @@ def test_money_rounds_half_up_to_the_cent():
 
 def test_money_of_an_empty_sum_is_zero():
     assert money(None) == D("0.00")
+
+
+# -- even split -------------------------------------------------------------------------------
+
+
+def test_split_evenly_sums_exactly_to_the_total():
+    from apps.performance.calculations import split_evenly
+
+    assert split_evenly(D("100"), 3) == [D("33.34"), D("33.33"), D("33.33")]
+    assert sum(split_evenly(D("1000000.01"), 7)) == D("1000000.01")
+    assert split_evenly(D("90"), 2) == [D("45.00"), D("45.00")]
+    assert split_evenly(D("0.01"), 2) == [D("0.01"), D("0.00")]
+
+
+def test_split_evenly_into_no_parts_is_empty():
+    from apps.performance.calculations import split_evenly
+
+    assert split_evenly(D("100"), 0) == []

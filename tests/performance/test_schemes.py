@@ -87,8 +87,9 @@ def test_a_zero_weight_is_refused(cast):
     items[1]["weight"] = "0"
     with pytest.raises(ValidationError) as error:
         create(cast.hr, items=items)
-    assert "The weight of New customers (grade-weighted) must be a number above 0" in (
-        error.value.message_dict["items"][0]
+    assert (
+        "The weight of New customers (grade-weighted) must be a number above 0"
+        in (error.value.message_dict["items"][0])
     )
     assert nothing_saved()
 
