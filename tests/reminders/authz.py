@@ -1,11 +1,16 @@
 """Authorization registry for this app, read by tests/core/test_authorization.py.
 
-OUT_OF_SCOPE maps each model served by a detail route (browser or API) to a callable
-``make(cast)`` that returns an instance owned by ``cast.rep_b`` (team Bravo): rep_a and
-manager_a must get 404 (or 403) on it; HR and admin may read it. ROUTE_MODELS maps a URL name
-("app:name" or the API basename route name like "scorecard-detail") to the model when the view
-class has no ``model``/``queryset`` attribute.
+Reminders are personal: rep_b's reminder is a 404 for rep_a and manager_a and a 403 for HR and
+admin (they may not act on someone else's inbox). Rules, runs and calendar exceptions belong to
+nobody: only HR and admin reach their pages (403 for the others).
 """
 
-OUT_OF_SCOPE: dict = {}
+from apps.reminders.models import CalendarException, Reminder, ReminderRule
+from tests.factories import CalendarExceptionFactory, ReminderFactory, ReminderRuleFactory
+
+OUT_OF_SCOPE: dict = {
+    Reminder: lambda cast: ReminderFactory(recipient=cast.rep_b),
+    ReminderRule: lambda cast: ReminderRuleFactory(code="first_visit"),
+    CalendarException: lambda cast: CalendarExceptionFactory(),
+}
 ROUTE_MODELS: dict = {}

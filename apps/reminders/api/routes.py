@@ -2,4 +2,9 @@
 
 
 def register(router):
-    """Register this app's viewsets: ``router.register("things", ThingViewSet, basename=...)``."""
+    from apps.reminders.api import views
+
+    router.register("reminders", views.ReminderViewSet, basename="reminder")
+    router.register(
+        "reminder-preferences", views.ReminderPreferenceViewSet, basename="reminder-preference"
+    )

@@ -1,0 +1,32 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from apps.reminders.choices import ReminderStatus
+from apps.reminders.models import Reminder
+from apps.reminders.rules import registry
+
+
+def _rule_choices():
+    return [(code, rule.name) for code, rule in registry.items()]
+
+
+class ReminderFilter(django_filters.FilterSet):
+    """The inbox filters, shared by the browser inbox and the API."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReminderStatus.choices)
+    rule = django_filters.ChoiceFilter(
+        label=_("Rule"), choices=_rule_choices, field_name="rule__code"
+    )
+    unread = django_filters.BooleanFilter(
+        label=_("Unread only"), field_name="read_at", lookup_expr="isnull"
+    )
+    due_after = django_filters.DateFilter(
+        label=_("Due from"), field_name="due_on", lookup_expr="gte"
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Due to"), field_name="due_on", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = Reminder
+        fields = ["status", "rule", "unread", "due_after", "due_before"]

@@ -1,0 +1,457 @@
+"""Writes of the reminders app: running rules (create on the natural key, close, e-mail, log),
+e-mail and digest delivery with idempotent claims, the run lock, preferences, rule settings,
+calendar exceptions and marking reminders done."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.scoping import sees_everything
+from apps.core.services import audit_record
+from apps.reminders.calendar import load_calendar
+from apps.reminders.choices import ExceptionKind, ReminderStatus
+from apps.reminders.models import (
+    CalendarException,
+    DigestPreference,
+    DigestSent,
+    JobLock,
+    NotificationPreference,
+    Reminder,
+    ReminderRule,
+    RuleRun,
+)
+from apps.reminders.rules import RunContext, registry
+
+logger = logging.getLogger(__name__)
+
+#: A failed e-mail is retried on later runs up to this many attempts in all.
+MAX_EMAIL_ATTEMPTS = 3
+RUN_LOCK_SECONDS = 30 * 60
+
+
+# --- Rules -------------------------------------------------------------------------------------
+def rules_ensure() -> dict[str, ReminderRule]:
+    """One ``ReminderRule`` row per registered rule (created with the rule's defaults)."""
+    ReminderRule.objects.bulk_create(
+        [ReminderRule(code=code, params=dict(rule.defaults)) for code, rule in registry.items()],
+        ignore_conflicts=True,
+    )
+    return {row.code: row for row in ReminderRule.objects.filter(code__in=list(registry))}
+
+
+def _rule_row(code: str) -> ReminderRule:
+    if code not in registry:
+        raise ValidationError(
+            {"rule": [_("There is no reminder rule “%(code)s”.") % {"code": code}]}
+        )
+    row = ReminderRule.objects.filter(code=code).first()
+    return row or rules_ensure()[code]
+
+
+@transaction.atomic
+def rule_update(*, actor, rule: ReminderRule, enabled: bool, params: dict) -> ReminderRule:
+    """Switch a rule on/off and set its parameters (HR/admin); raises ``ValidationError`` with
+    one key per bad parameter and saves nothing then."""
+    if not sees_everything(actor):
+        raise PermissionDenied
+    definition = rule.definition
+    if definition is None:
+        raise ValidationError({"rule": [_("This rule no longer exists.")]})
+    cleaned, errors = definition.clean_params(params)
+    if errors:
+        raise ValidationError(errors)
+    before = {"enabled": rule.enabled, "params": rule.effective_params()}
+    rule.enabled = bool(enabled)
+    rule.params = cleaned
+    rule.updated_by = actor
+    rule.save(update_fields=["enabled", "params", "updated_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="reminders.rule_update",
+        target=rule,
+        changes={"before": before, "after": {"enabled": rule.enabled, "params": cleaned}},
+    )
+    return rule
+
+
+# --- Running -----------------------------------------------------------------------------------
+@dataclass
+class RunResult:
+    created: int = 0
+    closed: int = 0
+    emailed: int = 0
+
+
+def rule_run(*, code: str, today: datetime.date | None = None) -> RuleRun:
+    """Run one rule once: create the reminders it calls for (never twice: the natural key is a
+    unique constraint and inserts ignore conflicts), close those whose condition is gone, send
+    the e-mails not yet sent, and log what happened. Safe to run twice, concurrently, or again
+    after a crash."""
+    today = today or timezone.localdate()
+    row = _rule_row(code)
+    definition = registry[code]
+    run = RuleRun.objects.create(rule=row, run_for=today)
+    if not row.enabled:
+        run.skipped = True
+        run.finished_at = timezone.now()
+        run.save(update_fields=["skipped", "finished_at"])
+        return run
+    try:
+        ctx = RunContext(today=today, calendar=load_calendar(), params=row.effective_params())
+        candidates = list(definition.candidates(ctx))
+        run.created = _create(row, definition, candidates, run)
+        run.closed = _close_resolved(row, definition, ctx, candidates)
+        run.emailed = reminders_send_emails(rule=row)
+    except Exception as exc:
+        run.error = f"{type(exc).__name__}: {exc}"[:2000]
+        run.finished_at = timezone.now()
+        run.save()
+        raise
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _create(row: ReminderRule, definition, candidates: list, run: RuleRun) -> int:
+    if not candidates:
+        return 0
+    content_type = ContentType.objects.get_for_model(definition.get_model())
+    recipient_ids = {c.recipient_id for c in candidates}
+    prefs = {
+        p.user_id: p
+        for p in NotificationPreference.objects.filter(rule=row, user__in=recipient_ids)
+    }
+    digest_ids = set(
+        DigestPreference.objects.filter(user__in=recipient_ids, digest=True).values_list(
+            "user", flat=True
+        )
+    )
+    objects = []
+    for c in candidates:
+        pref = prefs.get(c.recipient_id)
+        objects.append(
+            Reminder(
+                rule=row,
+                content_type=content_type,
+                object_id=c.object_id,
+                recipient_id=c.recipient_id,
+                due_on=c.due_on,
+                level=c.level,
+                details=c.details,
+                link=c.link,
+                in_inbox=pref.inbox if pref else True,
+                by_email=pref.email if pref else True,
+                digest=c.recipient_id in digest_ids,
+                run=run,
+            )
+        )
+    Reminder.objects.bulk_create(objects, ignore_conflicts=True, batch_size=500)
+    return Reminder.objects.filter(run=run).count()
+
+
+def _close_resolved(row: ReminderRule, definition, ctx: RunContext, candidates: list) -> int:
+    open_reminders = list(
+        Reminder.objects.filter(rule=row, status=ReminderStatus.OPEN).only(
+            "pk", "object_id", "recipient_id", "due_on", "level"
+        )
+    )
+    if not open_reminders:
+        return 0
+    ids = definition.resolved(ctx, open_reminders, candidates)
+    if not ids:
+        return 0
+    return Reminder.objects.filter(pk__in=ids, status=ReminderStatus.OPEN).update(
+        status=ReminderStatus.CLOSED_AUTO, closed_at=timezone.now()
+    )
+
+
+def rules_run_all(*, today: datetime.date | None = None) -> list[RuleRun]:
+    """Every registered rule once (switched-off rules are logged as skipped), then digests are
+    left to their own daily job."""
+    rules_ensure()
+    runs = []
+    for code in registry:
+        try:
+            runs.append(rule_run(code=code, today=today))
+        except Exception:
+            logger.exception("Reminder rule %s failed", code)
+    return runs
+
+
+# --- The run lock ------------------------------------------------------------------------------
+def lock_acquire(name: str, seconds: int = RUN_LOCK_SECONDS) -> str | None:
+    """Take the named lock unless someone holds an unexpired one; returns a token or ``None``.
+
+    One conditional UPDATE decides, so two processes asking at once cannot both win; a holder
+    that dies leaves a lock that expires by itself."""
+    now = timezone.now()
+    JobLock.objects.bulk_create(
+        [JobLock(name=name, token="", expires_at=now - datetime.timedelta(seconds=1))],
+        ignore_conflicts=True,
+    )
+    token = uuid.uuid4().hex
+    taken = JobLock.objects.filter(name=name, expires_at__lte=now).update(
+        token=token, expires_at=now + datetime.timedelta(seconds=seconds)
+    )
+    return token if taken == 1 else None
+
+
+def lock_release(name: str, token: str) -> None:
+    JobLock.objects.filter(name=name, token=token).update(expires_at=timezone.now())
+
+
+# --- E-mail ------------------------------------------------------------------------------------
+def _absolute(link: str) -> str:
+    base = getattr(settings, "SALESPERF_SITE_URL", "").rstrip("/")
+    return f"{base}{link}" if link else base
+
+
+def _claim(queryset) -> int:
+    return queryset.filter(emailed_at__isnull=True).update(emailed_at=timezone.now())
+
+
+def reminders_send_emails(*, rule: ReminderRule | None = None) -> int:
+    """Send the single e-mails not sent yet; returns how many went out.
+
+    Each row is claimed first with a conditional UPDATE (``emailed_at`` from NULL to now): only
+    the worker whose UPDATE changed the row sends, so a repeated or concurrent run never sends
+    a second e-mail. A send that raises gives the claim back (``emailed_at`` NULL again, one
+    attempt counted) so a later run retries, at most ``MAX_EMAIL_ATTEMPTS`` times. A worker
+    that dies between claim and send loses that e-mail rather than risking a duplicate."""
+    pending = Reminder.objects.filter(
+        status=ReminderStatus.OPEN,
+        by_email=True,
+        digest=False,
+        emailed_at__isnull=True,
+        email_attempts__lt=MAX_EMAIL_ATTEMPTS,
+    )
+    if rule is not None:
+        pending = pending.filter(rule=rule)
+    sent = 0
+    for reminder in pending.select_related("recipient", "rule"):
+        if _claim(Reminder.objects.filter(pk=reminder.pk)) != 1:
+            continue
+        address = reminder.recipient.email
+        if not address:
+            Reminder.objects.filter(pk=reminder.pk).update(email_error="no e-mail address")
+            continue
+        context = {
+            "reminder": reminder,
+            "url": _absolute(reminder.link),
+            "user": reminder.recipient,
+        }
+        try:
+            send_mail(
+                subject=_("[SalesPerf] %(title)s") % {"title": reminder.title},
+                message=render_to_string("reminders/email/reminder.txt", context),
+                from_email=None,
+                recipient_list=[address],
+            )
+        except Exception as exc:  # noqa: BLE001 — any backend failure is retried later
+            Reminder.objects.filter(pk=reminder.pk).update(
+                emailed_at=None,
+                email_attempts=reminder.email_attempts + 1,
+                email_error=str(exc)[:300],
+            )
+            logger.warning("Reminder e-mail %s failed: %s", reminder.pk, exc)
+            continue
+        Reminder.objects.filter(pk=reminder.pk).update(email_attempts=reminder.email_attempts + 1)
+        sent += 1
+    return sent
+
+
+def digests_send(*, day: datetime.date | None = None) -> int:
+    """One e-mail per person who chose the daily digest, listing their reminders not yet
+    e-mailed. The (person, day) claim is a unique row, so the digest goes once a day."""
+    day = day or timezone.localdate()
+    user_ids = set(
+        Reminder.objects.filter(
+            status=ReminderStatus.OPEN, by_email=True, digest=True, emailed_at__isnull=True
+        ).values_list("recipient", flat=True)
+    )
+    sent = 0
+    from apps.accounts.models import User
+
+    for user in User.objects.filter(pk__in=user_ids):
+        try:
+            with transaction.atomic():
+                claim = DigestSent.objects.create(user=user, day=day)
+        except IntegrityError:
+            continue
+        pending = Reminder.objects.filter(
+            recipient=user,
+            status=ReminderStatus.OPEN,
+            by_email=True,
+            digest=True,
+            emailed_at__isnull=True,
+        )
+        ids = list(pending.values_list("pk", flat=True))
+        now = timezone.now()
+        Reminder.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=now)
+        reminders = list(
+            Reminder.objects.filter(pk__in=ids, emailed_at=now)
+            .select_related("rule")
+            .order_by("due_on", "pk")
+        )
+        if not reminders or not user.email:
+            continue
+        rows = [(r, _absolute(r.link)) for r in reminders]
+        try:
+            send_mail(
+                subject=_("[SalesPerf] %(count)s reminders for %(day)s")
+                % {"count": len(rows), "day": day.isoformat()},
+                message=render_to_string(
+                    "reminders/email/digest.txt", {"rows": rows, "user": user, "day": day}
+                ),
+                from_email=None,
+                recipient_list=[user.email],
+            )
+        except Exception as exc:  # noqa: BLE001
+            # Give the rows and the day back so tomorrow's (or a retried) digest includes them.
+            Reminder.objects.filter(pk__in=ids, emailed_at=now).update(
+                emailed_at=None, email_error=str(exc)[:300]
+            )
+            claim.delete()
+            logger.warning("Digest for %s failed: %s", user.pk, exc)
+            continue
+        DigestSent.objects.filter(pk=claim.pk).update(sent_at=now, reminder_count=len(rows))
+        sent += 1
+    return sent
+
+
+# --- Inbox -------------------------------------------------------------------------------------
+def _own(actor, reminder: Reminder) -> None:
+    if reminder.recipient_id != actor.pk:
+        raise PermissionDenied
+
+
+def reminder_mark_done(*, actor, reminder: Reminder) -> Reminder:
+    """Mark one's own reminder done (again is harmless; an auto-closed one stays closed)."""
+    _own(actor, reminder)
+    now = timezone.now()
+    Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.OPEN).update(
+        status=ReminderStatus.DONE, done_at=now
+    )
+    Reminder.objects.filter(pk=reminder.pk, read_at__isnull=True).update(read_at=now)
+    reminder.refresh_from_db()
+    return reminder
+
+
+def reminder_mark_read(*, actor, reminder: Reminder) -> Reminder:
+    _own(actor, reminder)
+    Reminder.objects.filter(pk=reminder.pk, read_at__isnull=True).update(read_at=timezone.now())
+    reminder.refresh_from_db()
+    return reminder
+
+
+def reminders_mark_all_read(*, actor) -> int:
+    return Reminder.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# --- Preferences -------------------------------------------------------------------------------
+@transaction.atomic
+def preferences_update(*, user, choices: dict[str, dict], digest: bool) -> None:
+    """Set ``user``'s delivery choice per rule (``{code: {"inbox": bool, "email": bool}}``)
+    and the digest switch. Unknown rule codes are refused and nothing is saved."""
+    rows = rules_ensure()
+    unknown = sorted(set(choices) - set(rows))
+    if unknown:
+        raise ValidationError(
+            {"rule": [_("Unknown reminder rule: %(codes)s.") % {"codes": ", ".join(unknown)}]}
+        )
+    for code, choice in choices.items():
+        NotificationPreference.objects.update_or_create(
+            user=user,
+            rule=rows[code],
+            defaults={"inbox": bool(choice.get("inbox")), "email": bool(choice.get("email"))},
+        )
+    DigestPreference.objects.update_or_create(user=user, defaults={"digest": bool(digest)})
+
+
+# --- Calendar ----------------------------------------------------------------------------------
+@transaction.atomic
+def calendar_exception_create(
+    *, actor, date: datetime.date | None, kind: str, name: str = ""
+) -> CalendarException:
+    if not sees_everything(actor):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if date is None:
+        errors["date"] = [_("Enter the date.")]
+    elif CalendarException.objects.filter(date=date).exists():
+        errors["date"] = [_("This date already has an exception; delete it first.")]
+    if kind not in ExceptionKind.values:
+        errors["kind"] = [_("Choose an extra holiday or a make-up working day.")]
+    name = (name or "").strip()
+    if len(name) > 120:
+        errors["name"] = [_("Use at most 120 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    exception = CalendarException.objects.create(date=date, kind=kind, name=name, created_by=actor)
+    audit_record(
+        actor=actor,
+        action="reminders.calendar_exception_create",
+        target=exception,
+        changes={"date": date.isoformat(), "kind": kind, "name": name},
+    )
+    return exception
+
+
+@transaction.atomic
+def calendar_exception_delete(*, actor, exception: CalendarException) -> None:
+    if not sees_everything(actor):
+        raise PermissionDenied
+    audit_record(
+        actor=actor,
+        action="reminders.calendar_exception_delete",
+        target=exception,
+        changes={"date": exception.date.isoformat(), "kind": exception.kind},
+    )
+    exception.delete()
+
+
+# --- Schedules ---------------------------------------------------------------------------------
+DIGEST_SCHEDULE = ("0", "18")
+
+
+def schedules_ensure(periodic_task_model=None, crontab_model=None) -> int:
+    """Create or refresh one django-celery-beat entry per rule plus the daily digest
+    (idempotent; the data migration calls it with the historical models)."""
+    import json
+
+    if periodic_task_model is None:
+        from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+        periodic_task_model, crontab_model = PeriodicTask, CrontabSchedule
+    entries = [
+        (f"reminders: {code}", "reminders.run_rule", [code], rule.schedule)
+        for code, rule in registry.items()
+    ]
+    entries.append(("reminders: daily digest", "reminders.send_digests", [], DIGEST_SCHEDULE))
+    for name, task, args, (minute, hour) in entries:
+        crontab, _created = crontab_model.objects.get_or_create(
+            minute=minute,
+            hour=hour,
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone=settings.TIME_ZONE,
+        )
+        periodic_task_model.objects.update_or_create(
+            name=name, defaults={"task": task, "args": json.dumps(args), "crontab": crontab}
+        )
+    return len(entries)
