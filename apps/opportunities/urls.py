@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/edit/", views.OpportunityUpdateView.as_view(), name="opportunity-update"),
     path("<int:pk>/move/", views.OpportunityMoveView.as_view(), name="opportunity-move"),
     path("<int:pk>/credits/", views.OpportunityCreditsView.as_view(), name="opportunity-credits"),
+    path(
+        "<int:pk>/needs-confirmed/",
+        views.NeedsConfirmedView.as_view(),
+        name="opportunity-needs-confirmed",
+    ),
     path("<int:pk>/spin/new/", views.SpinNoteCreateView.as_view(), name="spin-create"),
     path("<int:pk>/proposals/new/", views.ProposalCreateView.as_view(), name="proposal-create"),
     path("<int:pk>/risks/new/", views.RiskCreateView.as_view(), name="risk-create"),

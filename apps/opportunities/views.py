@@ -218,6 +218,21 @@ class OpportunityUpdateView(OpportunityObjectMixin, FormView):
         return self.done(_("Changes saved."))
 
 
+class NeedsConfirmedView(OpportunityObjectMixin, View):
+    """Flip "needs confirmed with the customer" from the SPIN section of the detail page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        confirmed = request.POST.get("needs_confirmed") == "1"
+        services.opportunity_update(
+            actor=request.user, opportunity=self.opportunity, needs_confirmed=confirmed
+        )
+        if confirmed:
+            return self.done(_("Needs marked as confirmed with the customer."))
+        return self.done(_("Needs marked as not yet confirmed."))
+
+
 class OpportunityMoveView(OpportunityObjectMixin, FormView):
     form_class = MoveForm
     template_name = "opportunities/opportunity_move.html"

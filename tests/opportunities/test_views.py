@@ -523,3 +523,16 @@ def test_pipeline_settings_page_is_for_hr_and_admin(cast, client_as):
     assert PipelineSettings.current().solution_pre_review is True
     assert AuditEntry.objects.filter(action="pipeline_settings.update", actor=cast.hr).exists()
     assert client_as(cast.admin).get(target).status_code == 200
+
+
+def test_needs_confirmed_toggle_on_the_detail_page(cast, client_as):
+    opportunity = OpportunityFactory(owner=cast.rep_a)
+    target = url("opportunity-needs-confirmed", opportunity.pk)
+    assert client_as(cast.rep_a).post(target, {"needs_confirmed": "1"}).status_code == 302
+    opportunity.refresh_from_db()
+    assert opportunity.needs_confirmed is True
+    assert client_as(cast.hr).post(target, {"needs_confirmed": "0"}).status_code == 403
+    assert client_as(cast.rep_b).post(target, {"needs_confirmed": "0"}).status_code == 404
+    client_as(cast.manager_a).post(target, {"needs_confirmed": "0"})
+    opportunity.refresh_from_db()
+    assert opportunity.needs_confirmed is False
