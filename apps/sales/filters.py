@@ -1,6 +1,7 @@
 """One FilterSet per list, shared by the browser list view and the API viewset."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,24 +16,6 @@ def visible_customers(request):
     if request is None:
         return Customer.objects.none()
     return Customer.objects.visible_to(request.user)
-
-
-def visible_orders(request):
-    if request is None:
-        return Order.objects.none()
-    return Order.objects.visible_to(request.user)
-
-
-def visible_receivables(request):
-    if request is None:
-        return Receivable.objects.none()
-    return Receivable.objects.visible_to(request.user)
-
-
-def visible_deliveries(request):
-    if request is None:
-        return Delivery.objects.none()
-    return Delivery.objects.visible_to(request.user)
 
 
 class OrderFilter(OwnedFilterSet):
@@ -68,7 +51,7 @@ class ReceivableFilter(OwnedFilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=ReceivableState.choices, method="filter_state"
     )
-    order = django_filters.ModelChoiceFilter(label=_("Order"), queryset=visible_orders)
+    order = django_filters.NumberFilter(label=_("Order"), widget=forms.HiddenInput)
     customer = django_filters.ModelChoiceFilter(
         label=_("Customer"), field_name="order__customer", queryset=visible_customers
     )
@@ -121,11 +104,9 @@ class PaymentFilter(OwnedFilterSet):
     date_field = "paid_on"
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    receivable = django_filters.ModelChoiceFilter(
-        label=_("Receivable"), queryset=visible_receivables
-    )
-    order = django_filters.ModelChoiceFilter(
-        label=_("Order"), field_name="receivable__order", queryset=visible_orders
+    receivable = django_filters.NumberFilter(label=_("Receivable"), widget=forms.HiddenInput)
+    order = django_filters.NumberFilter(
+        label=_("Order"), field_name="receivable__order", widget=forms.HiddenInput
     )
     customer = django_filters.ModelChoiceFilter(
         label=_("Customer"), field_name="receivable__order__customer", queryset=visible_customers
@@ -159,7 +140,7 @@ class DeliveryFilter(OwnedFilterSet):
     date_field = "planned_on"
 
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DeliveryStatus.choices)
-    order = django_filters.ModelChoiceFilter(label=_("Order"), queryset=visible_orders)
+    order = django_filters.NumberFilter(label=_("Order"), widget=forms.HiddenInput)
     delivered_after = django_filters.DateFilter(
         label=_("Delivered from"), field_name="delivered_on", lookup_expr="gte"
     )
@@ -190,7 +171,7 @@ class DeliveryQuestionFilter(OwnedFilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=QuestionState.choices, method="filter_state"
     )
-    delivery = django_filters.ModelChoiceFilter(label=_("Delivery"), queryset=visible_deliveries)
+    delivery = django_filters.NumberFilter(label=_("Delivery"), widget=forms.HiddenInput)
 
     class Meta:
         model = DeliveryQuestion

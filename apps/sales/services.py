@@ -322,13 +322,9 @@ def _default_credits(*, owner, opportunity) -> list[tuple]:
 
 
 def _opportunity_split(opportunity) -> list[tuple[int, Decimal]]:
-    from apps.opportunities import services as opportunity_services
+    from apps.opportunities.services import opportunity_credit_split
 
-    split = getattr(opportunity_services, "opportunity_credit_split", None)
-    if split is not None:
-        return list(split(opportunity))
-    stored = [(c.rep_id, c.percent) for c in opportunity.credits.all()]
-    return stored or [(opportunity.owner_id, HUNDRED)]
+    return list(opportunity_credit_split(opportunity))
 
 
 def _credits_json(rows) -> list:
@@ -824,7 +820,9 @@ def payment_record(
     """
     _order_write_check(actor, receivable.order)
     receivable = (
-        Receivable.objects.select_for_update().select_related("order").get(pk=receivable.pk)
+        Receivable.objects.select_for_update(of=("self",))
+        .select_related("order")
+        .get(pk=receivable.pk)
     )
     errors: dict[str, list[str]] = {}
     amount = _money(amount, "amount", errors, label=_("The amount"))
@@ -880,7 +878,9 @@ def payment_reverse(*, actor, payment: Payment, reason: str) -> None:
     if not reason:
         raise ValidationError({"reason": [_("Say why the payment is reversed.")]})
     receivable = (
-        Receivable.objects.select_for_update().select_related("order").get(pk=payment.receivable_id)
+        Receivable.objects.select_for_update(of=("self",))
+        .select_related("order")
+        .get(pk=payment.receivable_id)
     )
     details = {
         "payment": payment.pk,
