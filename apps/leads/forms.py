@@ -111,7 +111,7 @@ class TransitionForm(forms.Form):
 class OverrideForm(forms.Form):
     grade = forms.ChoiceField(
         label=_("Grade"),
-        choices=[("", _("— clear the override —")), *Grade.choices],
+        choices=[("", _("— none: use the rubric grade —")), *Grade.choices],
         required=False,
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

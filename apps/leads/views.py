@@ -112,13 +112,16 @@ class LeadDetailView(LoginRequiredMixin, DetailView):
             activity_url=activity_create_url(lead),
         )
         if can_write and is_open:
-            context["transition_form"] = TransitionForm(lead=lead)
+            # Several forms on one page: distinct element ids (field names stay as posted).
+            context["transition_form"] = TransitionForm(lead=lead, auto_id="status_%s")
             if lead.status == LeadStatus.QUALIFIED:
-                context["convert_form"] = ConvertForm(user=viewer)
+                context["convert_form"] = ConvertForm(user=viewer, auto_id="convert_%s")
             if nurture.on_plan:
-                context["touch_form"] = NurtureTouchForm()
+                context["touch_form"] = NurtureTouchForm(auto_id="touch_%s")
         if context["can_override"]:
-            context["override_form"] = OverrideForm(initial={"grade": lead.grade_override})
+            context["override_form"] = OverrideForm(
+                initial={"grade": lead.grade_override}, auto_id="override_%s"
+            )
         return context
 
 
