@@ -444,10 +444,10 @@ def _write_target(*, actor, rep, period, values: dict, existing: Target | None) 
 
 
 @transaction.atomic
-def target_set(*, actor, rep, period_key: str, **values) -> Target:
+def target_set(*, actor, rep, period_key: str, must_be_new: bool = False, **values) -> Target:
     """Create or update ``rep``'s target for one period (a manager for their team members,
     HR and admins for anyone). ``values``: any of :data:`TARGET_FIELDS`; a field left out keeps
-    its current value."""
+    its current value. With ``must_be_new`` an existing target is refused (API create)."""
     _targets_write_check(actor)
     unknown = set(values) - set(TARGET_FIELDS)
     if unknown:
@@ -461,6 +461,11 @@ def target_set(*, actor, rep, period_key: str, **values) -> Target:
     existing = None
     if period is not None and "rep" not in errors:
         existing = Target.objects.select_for_update().filter(rep=rep, period_key=period.key).first()
+    if must_be_new and existing is not None:
+        errors["period"] = [
+            _("%(rep)s already has a target for %(period)s: change that one instead.")
+            % {"rep": rep, "period": period.key}
+        ]
     merged = {field: getattr(existing, field) if existing else None for field in TARGET_FIELDS}
     merged.update(values)
     cleaned = _clean_target_values(merged, "", errors)

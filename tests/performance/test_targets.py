@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.core.models import AuditEntry
 from apps.performance import selectors, services
-from apps.performance.models import PeriodSetting, PdcaNote, Target
+from apps.performance.models import PdcaNote, PeriodSetting, Target
 from tests.factories import RepFactory, TargetFactory
 
 D = Decimal

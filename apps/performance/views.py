@@ -1,0 +1,509 @@
+"""Browser pages of targets, weight schemes, period settings and PDCA notes."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from apps.accounts.views import add_service_errors
+from apps.core.choices import Role
+from apps.core.mixins import FilteredListMixin, RoleRequiredMixin, ScopedQuerysetMixin
+from apps.core.models import AuditEntry
+from apps.core.scoping import sees_everything
+from apps.performance import periods, selectors, services
+from apps.performance.calculations import split_evenly
+from apps.performance.choices import CYCLE_PERIOD_KIND, Cycle, SchemePreset
+from apps.performance.filters import PdcaNoteFilter, PeriodSettingFilter, TargetFilter
+from apps.performance.forms import (
+    PdcaNoteForm,
+    PeriodSettingForm,
+    TargetRowFormSet,
+    TeamPeriodForm,
+    TeamTotalForm,
+    WeightSchemeForm,
+)
+from apps.performance.models import PdcaNote, PeriodSetting, Target, WeightScheme
+from apps.performance.presets import preset_items
+
+TARGET_FIELDS = services.TARGET_FIELDS
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _history(user, obj):
+    return AuditEntry.objects.visible_to(user).for_object(obj).select_related("actor")[:30]
+
+
+# -- targets ----------------------------------------------------------------------------------
+
+
+class TargetListView(FilteredListMixin, ListView):
+    model = Target
+    filterset_class = TargetFilter
+    template_name = "performance/target_list.html"
+    context_object_name = "targets"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("rep", "rep__team", "set_by")
+            .order_by("-period_start", "period_kind", "rep__username")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_set_targets"] = services.target_setter_teams(user).exists()
+        context["is_rep"] = user.role == Role.REP and not sees_everything(user)
+        return context
+
+
+class TargetDetailView(ScopedQuerysetMixin, DetailView):
+    model = Target
+    template_name = "performance/target_detail.html"
+    context_object_name = "target"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("rep", "rep__team", "set_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = _history(self.request.user, self.object)
+        context["can_edit"] = services.may_set_targets_for(self.request.user, self.object.rep)
+        return context
+
+
+class TeamTargetsView(RoleRequiredMixin, TemplateView):
+    """One screen for a team's targets of one period: a team sales total split across the reps
+    (evenly by default, editable per rep) plus new-customer and collection-rate targets."""
+
+    allowed_roles = frozenset({Role.MANAGER})
+    template_name = "performance/team_targets.html"
+
+    def _chooser(self, data):
+        teams = services.target_setter_teams(self.request.user).order_by("name")
+        initial = {
+            "team": teams.first(),
+            "period": periods.period_containing(periods.QUARTER, _today()).key,
+        }
+        bound = data if data and {"team", "period"} & set(data) else None
+        return TeamPeriodForm(bound, teams=teams, initial=initial)
+
+    def _reps(self, team):
+        return [rep for rep in selectors.team_reps(team) if rep.pk != self.request.user.pk]
+
+    def _initial_rows(self, reps, period_key):
+        existing = selectors.targets_by_rep(period_key, rep_ids=[rep.pk for rep in reps])
+        rows = []
+        for rep in reps:
+            target = existing.get(rep.pk)
+            row = {"rep": rep.pk}
+            if target is not None:
+                row.update({field: getattr(target, field) for field in TARGET_FIELDS})
+            rows.append(row)
+        total = sum(
+            (row.get("sales_target") or Decimal("0") for row in rows if row.get("sales_target")),
+            Decimal("0"),
+        )
+        return rows, (total if existing else None)
+
+    def _render(self, chooser, *, team=None, period=None, total_form=None, formset=None, **extra):
+        reps = {}
+        if formset is not None:
+            reps = {rep.pk: rep for rep in self._reps(team)}
+        rows = []
+        if formset is not None:
+            for form in formset:
+                rep_id = form["rep"].value()
+                rep_id = int(rep_id) if str(rep_id or "").isdigit() else None
+                rows.append((form, reps.get(rep_id)))
+        return self.render_to_response(
+            self.get_context_data(
+                chooser=chooser,
+                team=team,
+                period=period,
+                total_form=total_form,
+                formset=formset,
+                rows=rows,
+                **extra,
+            )
+        )
+
+    def get(self, request, *args, **kwargs):
+        chooser = self._chooser(request.GET)
+        if not chooser.is_bound:
+            if chooser.fields["team"].queryset.exists():
+                chooser = self._chooser(
+                    {"team": chooser.initial["team"].pk, "period": chooser.initial["period"]}
+                )
+            else:
+                return self._render(chooser)
+        if not chooser.is_valid():
+            return self._render(chooser)
+        team = chooser.cleaned_data["team"]
+        period = periods.parse_period(chooser.cleaned_data["period"])
+        rows, total = self._initial_rows(self._reps(team), period.key)
+        return self._render(
+            chooser,
+            team=team,
+            period=period,
+            total_form=TeamTotalForm(initial={"team_sales_total": total}),
+            formset=TargetRowFormSet(initial=rows),
+        )
+
+    def post(self, request, *args, **kwargs):
+        chooser = self._chooser(request.POST)
+        if not chooser.is_valid():
+            return self._render(chooser)
+        team = chooser.cleaned_data["team"]
+        period = periods.parse_period(chooser.cleaned_data["period"])
+        total_form = TeamTotalForm(request.POST)
+        formset = TargetRowFormSet(request.POST)
+        if "split" in request.POST:
+            return self._split(chooser, team, period, total_form, formset)
+        if not (total_form.is_valid() and formset.is_valid()):
+            return self._render(
+                chooser, team=team, period=period, total_form=total_form, formset=formset
+            )
+        try:
+            saved = services.team_targets_save(
+                actor=request.user,
+                team=team,
+                period_key=period.key,
+                rows=[form.cleaned_data for form in formset],
+                team_sales_total=total_form.cleaned_data["team_sales_total"],
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+            if "team_sales_total" in errors:
+                total_form.add_error("team_sales_total", errors["team_sales_total"])
+            if "period" in errors:
+                chooser.add_error("period", errors["period"])
+            return self._render(
+                chooser,
+                team=team,
+                period=period,
+                total_form=total_form,
+                formset=formset,
+                service_errors=errors.get("targets", []),
+            )
+        messages.success(
+            request,
+            _("%(count)s targets of %(team)s for %(period)s saved.")
+            % {"count": len(saved), "team": team, "period": period.key},
+        )
+        query = urlencode({"period": period.key, "team": team.pk})
+        return redirect(f"{reverse('performance:target-list')}?{query}")
+
+    def _split(self, chooser, team, period, total_form, formset):
+        """Fill each rep's sales target with an even share of the team total (not saved)."""
+        if not total_form.is_valid() or total_form.cleaned_data["team_sales_total"] is None:
+            total_form.add_error(
+                "team_sales_total", _("Enter the team's sales target to split it.")
+            )
+            return self._render(
+                chooser, team=team, period=period, total_form=total_form, formset=formset
+            )
+        data = self.request.POST.copy()
+        count = formset.total_form_count()
+        shares = split_evenly(total_form.cleaned_data["team_sales_total"], count)
+        for index, share in enumerate(shares):
+            data[f"form-{index}-sales_target"] = str(share)
+        messages.info(self.request, _("Split evenly: review the rows, then save."))
+        return self._render(
+            chooser,
+            team=team,
+            period=period,
+            total_form=TeamTotalForm(data),
+            formset=TargetRowFormSet(data),
+        )
+
+
+# -- weight schemes ---------------------------------------------------------------------------
+
+
+class SchemeListView(LoginRequiredMixin, ListView):
+    """Every cycle's version in force today and the version history."""
+
+    template_name = "performance/scheme_list.html"
+    context_object_name = "schemes"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = (
+            selectors.schemes_with_items()
+            .visible_to(self.request.user)
+            .order_by("cycle", "-effective_from")
+        )
+        self.cycle = self.request.GET.get("cycle")
+        if self.cycle in Cycle.values:
+            queryset = queryset.filter(cycle=self.cycle)
+        else:
+            self.cycle = ""
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = _today()
+        in_force = selectors.schemes_in_force(today)
+        context.update(
+            today=today,
+            cycle=self.cycle,
+            cycles=Cycle.choices,
+            in_force=[(value, label, in_force.get(value)) for value, label in Cycle.choices],
+            in_force_ids={scheme.pk for scheme in in_force.values()},
+            presets=SchemePreset.choices,
+            can_configure=sees_everything(self.request.user),
+            querystring=urlencode({"cycle": self.cycle}) if self.cycle else "",
+        )
+        return context
+
+
+class SchemeDetailView(LoginRequiredMixin, DetailView):
+    model = WeightScheme
+    template_name = "performance/scheme_detail.html"
+    context_object_name = "scheme"
+
+    def get_queryset(self):
+        return selectors.schemes_with_items().visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scheme = self.object
+        current = selectors.scheme_in_force(scheme.cycle, _today())
+        context.update(
+            in_force=current is not None and current.pk == scheme.pk,
+            versions=selectors.scheme_versions(scheme.cycle),
+            weight_total=sum((item.weight for item in scheme.items.all()), Decimal("0")),
+            history=_history(self.request.user, scheme),
+            can_configure=sees_everything(self.request.user),
+        )
+        return context
+
+
+class SchemeCreateView(RoleRequiredMixin, TemplateView):
+    """A new version of a cycle's scheme, pre-filled from the version in force, another
+    version (``?from=<id>``) or a preset (``?preset=market_expansion``). HR and admins only."""
+
+    organisation_wide_only = True
+    template_name = "performance/scheme_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        params = request.POST if request.method == "POST" else request.GET
+        self.cycle = params.get("cycle") or Cycle.MONTHLY
+        if self.cycle not in Cycle.values:
+            raise Http404("Unknown cycle.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _initial(self):
+        today = _today()
+        kind = CYCLE_PERIOD_KIND[self.cycle]
+        initial = {"effective_from": periods.period_containing(kind, today).next().start}
+        preset = self.request.GET.get("preset", "")
+        source = None
+        if preset in SchemePreset.values:
+            items = preset_items(preset, self.cycle)
+            initial.update(preset=preset, name=SchemePreset(preset).label)
+        else:
+            source_id = self.request.GET.get("from", "")
+            if source_id.isdigit():
+                source = get_object_or_404(
+                    selectors.schemes_with_items(), pk=source_id, cycle=self.cycle
+                )
+            else:
+                source = selectors.scheme_in_force(self.cycle, today)
+            if source is not None:
+                items = [
+                    {"kpi": i.kpi, "weight": i.weight, "target": i.target, "cap": i.cap}
+                    for i in source.items.all()
+                ]
+                initial.update(name=source.name, preset=source.preset)
+            else:
+                items = preset_items(SchemePreset.MARKET_EXPANSION, self.cycle)
+        latest = selectors.scheme_versions(self.cycle).first()
+        if latest is not None and latest.effective_from >= initial["effective_from"]:
+            initial["effective_from"] = None
+        initial.update(WeightSchemeForm.initial_from_items(items))
+        return initial, source, latest
+
+    def _render(self, form, source=None, latest=None):
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                cycle=self.cycle,
+                cycle_label=Cycle(self.cycle).label,
+                cycles=Cycle.choices,
+                presets=SchemePreset.choices,
+                source=source,
+                latest=latest,
+            )
+        )
+
+    def get(self, request, *args, **kwargs):
+        initial, source, latest = self._initial()
+        return self._render(WeightSchemeForm(cycle=self.cycle, initial=initial), source, latest)
+
+    def post(self, request, *args, **kwargs):
+        form = WeightSchemeForm(request.POST, cycle=self.cycle)
+        latest = selectors.scheme_versions(self.cycle).first()
+        if not form.is_valid():
+            return self._render(form, latest=latest)
+        data = form.cleaned_data
+        try:
+            scheme = services.weight_scheme_create(
+                actor=request.user,
+                cycle=self.cycle,
+                effective_from=data["effective_from"],
+                items=form.items(),
+                name=data["name"],
+                preset=data["preset"],
+                notes=data["notes"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self._render(form, latest=latest)
+        messages.success(
+            request,
+            _("Version %(version)s of the %(cycle)s scheme saved; it applies from %(date)s.")
+            % {
+                "version": scheme.version,
+                "cycle": scheme.get_cycle_display().lower(),
+                "date": scheme.effective_from.isoformat(),
+            },
+        )
+        return redirect("performance:scheme-detail", pk=scheme.pk)
+
+
+# -- period settings --------------------------------------------------------------------------
+
+
+class PeriodSettingsView(FilteredListMixin, ListView):
+    """Industry growth rate and challenge margin per period: everyone reads, HR/admin write."""
+
+    model = PeriodSetting
+    filterset_class = PeriodSettingFilter
+    template_name = "performance/period_settings.html"
+    context_object_name = "settings"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("updated_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if sees_everything(self.request.user):
+            context.setdefault(
+                "form",
+                PeriodSettingForm(
+                    initial={
+                        "period": periods.period_containing(periods.QUARTER, _today()).key,
+                        "challenge_margin": Decimal("5"),
+                    }
+                ),
+            )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not sees_everything(request.user):
+            raise PermissionDenied
+        form = PeriodSettingForm(request.POST)
+        if form.is_valid():
+            try:
+                setting = services.period_setting_set(
+                    actor=request.user,
+                    **{
+                        "period_key": form.cleaned_data["period"],
+                        "industry_growth_rate": form.cleaned_data["industry_growth_rate"],
+                        "challenge_margin": form.cleaned_data["challenge_margin"],
+                    },
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(period)s: growth target %(target)s %%.")
+                    % {"period": setting.period_key, "target": setting.growth_target},
+                )
+                return redirect("performance:period-settings")
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+# -- PDCA notes -------------------------------------------------------------------------------
+
+
+class PdcaListView(FilteredListMixin, ListView):
+    model = PdcaNote
+    filterset_class = PdcaNoteFilter
+    template_name = "performance/pdca_list.html"
+    context_object_name = "notes"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("rep", "rep__team")
+            .order_by("-period_start", "rep__username")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_rep"] = self.request.user.role == Role.REP
+        context["current_quarter"] = periods.period_containing(periods.QUARTER, _today()).key
+        return context
+
+
+class PdcaEditView(LoginRequiredMixin, TemplateView):
+    """A rep writes their own plan–do–check–act notes for a quarter (``?period=2026-Q4``)."""
+
+    template_name = "performance/pdca_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role != Role.REP:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        key = request.GET.get("period") or periods.period_containing(periods.QUARTER, _today()).key
+        initial = {"period": key}
+        note = PdcaNote.objects.filter(rep=request.user, period_key=key.strip().upper()).first()
+        if note is not None:
+            initial.update(
+                {field: getattr(note, field) for field in services.PDCA_FIELDS},
+                period=note.period_key,
+            )
+        return self.render_to_response(
+            self.get_context_data(form=PdcaNoteForm(initial=initial), note=note)
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = PdcaNoteForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                note = services.pdca_note_save(
+                    actor=request.user,
+                    period_key=data["period"],
+                    **{field: data[field] for field in services.PDCA_FIELDS},
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("PDCA notes for %(period)s saved.") % {"period": note.period_key}
+                )
+                return redirect(
+                    f"{reverse('performance:pdca-list')}?{urlencode({'period': note.period_key})}"
+                )
+        return self.render_to_response(self.get_context_data(form=form), status=400)
