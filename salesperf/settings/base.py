@@ -168,6 +168,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a "kind", "status" or "source" field with different choices: name them.
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "apps.activities.choices.ActivityKind",
+        "InsightKindEnum": "apps.customers.choices.InsightKind",
+        "InsightSourceEnum": "apps.customers.choices.InsightSource",
+        "CustomerStatusEnum": "apps.customers.choices.CustomerStatus",
+        "FeedbackStatusEnum": "apps.customers.choices.FeedbackStatus",
+        "OpportunityKindEnum": "apps.opportunities.choices.OpportunityKind",
+        "OpportunityStageEnum": "apps.opportunities.choices.Stage",
+        "RiskKindEnum": "apps.opportunities.choices.RiskKind",
+        "RiskStatusEnum": "apps.opportunities.choices.RiskStatus",
+        "ProposalReviewStatusEnum": "apps.opportunities.choices.ReviewStatus",
+        "LeadSourceEnum": "apps.leads.choices.LeadSource",
+        "LeadStatusEnum": "apps.leads.choices.LeadStatus",
+        "LeadGradeEnum": "apps.leads.choices.Grade",
+        "DeliveryStatusEnum": "apps.sales.choices.DeliveryStatus",
+    },
 }
 
 # --- Cache -------------------------------------------------------------------------------------
