@@ -52,7 +52,7 @@ format: venv
 	$(VENV)/bin/ruff format .
 
 messages: venv
-	$(MANAGE) makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	$(MANAGE) makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'var/*' --no-obsolete --no-location
 	$(MANAGE) compilemessages --locale zh_Hans --ignore '.venv/*'
 
 test: venv
