@@ -45,7 +45,7 @@ class TeamTotalForm(forms.Form):
     team_sales_total = _amount(
         _("Team sales target"),
         help_text=_(
-            "Split evenly across the reps with the button below, or type each rep's share: "
+            "Split it evenly across the reps with the button, or type each rep's share: "
             "the rows must add up to this total."
         ),
     )

@@ -21,7 +21,7 @@ from apps.core.choices import Role
 from apps.core.scoping import sees_everything
 from apps.core.services import audit_record
 from apps.performance import periods
-from apps.performance.calculations import DEFAULT_CAP
+from apps.performance.calculations import DEFAULT_CAP, money
 from apps.performance.choices import CYCLE_KPIS, Cycle, Kpi, SchemePreset
 from apps.performance.models import (
     PdcaNote,
@@ -398,7 +398,11 @@ def _clean_target_values(values: dict, prefix: str, errors: dict) -> dict:
                 "New-customer sales (%(new)s) and repeat sales (%(repeat)s) must add up to the "
                 "sales target (%(total)s)."
             )
-            % {"new": split[0], "repeat": split[1], "total": cleaned["sales_target"]}
+            % {
+                "new": money(split[0]),
+                "repeat": money(split[1]),
+                "total": money(cleaned["sales_target"]),
+            }
         )
     return cleaned
 
@@ -556,7 +560,11 @@ def team_targets_save(
                             "than the team total %(total)s."
                         )
                     )
-                    % {"assigned": assigned, "diff": abs(difference), "total": total}
+                    % {
+                        "assigned": money(assigned),
+                        "diff": money(abs(difference)),
+                        "total": money(total),
+                    }
                 ]
     if errors:
         raise ValidationError(errors)

@@ -50,7 +50,7 @@ def test_team_total_mismatch_says_by_how_much_and_saves_nothing(cast):
             team_sales_total="100000",
         )
     assert error.value.message_dict["team_sales_total"] == [
-        "The reps' sales targets add up to 99999.50, 0.50 less than the team total 100000."
+        "The reps' sales targets add up to 99999.50, 0.50 less than the team total 100000.00."
     ]
     assert not Target.objects.exists()
     assert not AuditEntry.objects.exists()
@@ -65,7 +65,7 @@ def test_team_total_exceeded_says_more(cast):
             rows=rows(cast, a="70000"),
             team_sales_total="100000",
         )
-    assert "10000 more than the team total" in error.value.message_dict["team_sales_total"][0]
+    assert "10000.00 more than the team total" in error.value.message_dict["team_sales_total"][0]
     assert not Target.objects.exists()
 
 
@@ -155,7 +155,7 @@ def test_new_and_repeat_sales_must_add_up_to_the_sales_target(cast):
             new_customer_sales_target="30",
             repeat_sales_target="60",
         )
-    assert "must add up to the sales target (100)" in error.value.message_dict["sales_target"][0]
+    assert "must add up to the sales target (100.00)" in error.value.message_dict["sales_target"][0]
     assert not Target.objects.exists()
 
 

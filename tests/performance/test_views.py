@@ -160,7 +160,7 @@ def test_rows_not_matching_the_team_total_say_by_how_much_and_save_nothing(cast,
     assert response.status_code == 200
     errors = response.context["total_form"].errors["team_sales_total"]
     assert errors == [
-        "The reps' sales targets add up to 90000, 10000 less than the team total 100000."
+        "The reps' sales targets add up to 90000.00, 10000.00 less than the team total 100000.00."
     ]
     assert not Target.objects.exists()
 
