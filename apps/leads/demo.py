@@ -3,6 +3,7 @@ sources, grades and statuses, with status histories, nurture touches on C leads,
 overrides and a few conversions (through the conversion service)."""
 
 import datetime
+from contextlib import contextmanager
 
 from django.utils import timezone
 
@@ -120,7 +121,7 @@ def build(rng, context: dict) -> list[str]:
     to_convert: list[Lead] = []
     for rep in reps:
         count = rng.randint(8, 15)
-        converting = rng.randint(1, 2)
+        converting = rng.choice([0, 1, 1])
         for index in range(count):
             size = rng.choice(CompanySize.values)
             need = _weighted(rng, [(NeedMatch.LOW, 3), (NeedMatch.MEDIUM, 4), (NeedMatch.HIGH, 3)])
@@ -167,12 +168,10 @@ def build(rng, context: dict) -> list[str]:
             if index < converting:
                 to_convert.append(lead)
 
-    leads = Lead.objects.bulk_create(leads, batch_size=500)
     changes: list[LeadStatusChange] = []
-    change_times: list[datetime.datetime] = []
     touches: list[NurtureTouch] = []
     for lead, created, final in plans:
-        lead.created_at = created
+        lead.created_at = lead.updated_at = created
         at, previous = created, ""
         for status in [LeadStatus.NEW, *PATHS[final]]:
             if previous:
@@ -186,18 +185,20 @@ def build(rng, context: dict) -> list[str]:
                     from_status=previous,
                     to_status=status,
                     changed_by=lead.owner,
+                    changed_at=at,
                     reason=reason,
                 )
             )
-            change_times.append(at)
             previous = status
         if lead.grade == "C" and final != LeadStatus.DISQUALIFIED:
             touches.extend(_touches(rng, lead, created, now))
-    Lead.objects.bulk_update(leads, ["created_at", "first_contacted_at"], batch_size=500)
-    changes = LeadStatusChange.objects.bulk_create(changes, batch_size=500)
-    for change, at in zip(changes, change_times, strict=True):
-        change.changed_at = at
-    LeadStatusChange.objects.bulk_update(changes, ["changed_at"], batch_size=500)
+    with _historic_timestamps():
+        leads = Lead.objects.bulk_create(leads, batch_size=500)
+        for change in changes:
+            change.lead_id = change.lead.pk
+        LeadStatusChange.objects.bulk_create(changes, batch_size=500)
+    for touch in touches:
+        touch.lead_id = touch.lead.pk
     NurtureTouch.objects.bulk_create(touches, batch_size=500)
 
     # A few manager overrides, through the service so they are audited.
@@ -225,6 +226,26 @@ def build(rng, context: dict) -> list[str]:
     context.setdefault("customers", []).extend(converted_customers)
     context["leads"] = list(Lead.objects.filter(pk__in=[lead.pk for lead in leads]))
     return []
+
+
+@contextmanager
+def _historic_timestamps():
+    """Let the demo write past creation times: switch off ``auto_now``/``auto_now_add`` of the
+    lead and status-change timestamps while bulk-creating (one INSERT instead of an UPDATE per
+    row), and switch them back on afterwards."""
+    fields = [
+        Lead._meta.get_field("created_at"),
+        Lead._meta.get_field("updated_at"),
+        LeadStatusChange._meta.get_field("changed_at"),
+    ]
+    saved = [(field.auto_now, field.auto_now_add) for field in fields]
+    try:
+        for field in fields:
+            field.auto_now = field.auto_now_add = False
+        yield
+    finally:
+        for field, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
 def _touches(rng, lead: Lead, created: datetime.datetime, now: datetime.datetime):

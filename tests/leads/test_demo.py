@@ -39,6 +39,10 @@ def test_demo_leads_are_varied_and_fast(built):
     assert Lead.objects.values("source").distinct().count() == 7
     assert len(context["leads"]) == Lead.objects.count()
     assert Lead.objects.exclude(grade_override="").exists()
+    # the historic timestamps of the demo do not leak into later saves
+    assert Lead._meta.get_field("created_at").auto_now_add is True
+    assert Lead._meta.get_field("updated_at").auto_now is True
+    assert LeadStatusChange._meta.get_field("changed_at").auto_now_add is True
 
 
 def test_demo_leads_follow_the_rules(built):
