@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import (
+    Avg,
     BigIntegerField,
     Case,
     Count,
@@ -35,11 +36,15 @@ from apps.accounts.models import User
 from apps.core.choices import Role
 from apps.customers.models import Customer
 from apps.opportunities.models import Opportunity
-from apps.sales.models import Order, Payment, Receivable
+from apps.sales.models import Order, OrderCredit, Payment, Receivable
+from apps.scorecards.models import RecomputeJob, Scorecard
 
 #: Scale of a summed share: cents (×100) × hundredths of a percent (×100) ÷ 100 % = ×10⁶.
 SHARE_SCALE = Decimal(1_000_000)
-CENT = Decimal("0.01")
+#: Up to this many reps, money figures are read from the reps' own credit rows (indexed by
+#: rep: a refresh of a few reps reads only their orders); beyond it, one pass over the
+#: period's orders serves everyone and is filtered by rep.
+FEW_REPS = 50
 
 
 def share_to_money(value) -> Decimal:
@@ -88,6 +93,30 @@ def local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _merge(*row_sets: dict) -> dict:
+    """Add up per-rep rows of the same figures (``None`` counts as nothing)."""
+    merged: dict = {}
+    for rows in row_sets:
+        for rep, row in rows.items():
+            target = merged.setdefault(rep, {})
+            for name, value in row.items():
+                if name in KEY_COLUMNS or value is None:
+                    continue
+                target[name] = (target.get(name) or 0) + value
+    return merged
+
+
+KEY_COLUMNS = frozenset({"credit_rep", "rep", "owner", "order__owner", "receivable__order__owner"})
+
+
+def _no_credit_rows(order_path: str):
+    return ~Exists(OrderCredit.objects.filter(order=OuterRef(order_path or "pk")))
+
+
+def _ordered_before(start: datetime.date, customer_path: str):
+    return Order.objects.filter(customer=OuterRef(customer_path), signed_on__lt=start)
+
+
 def sales_by_rep(
     *,
     start: datetime.date,
@@ -98,25 +127,52 @@ def sales_by_rep(
 ) -> dict:
     """Per rep: ``sales``, ``new_customer_sales`` (customers whose first-ever order, over all
     reps, is in the period) and ``sales_last_year`` (the same period a year earlier), as exact
-    share sums. Repeat sales are ``sales − new_customer_sales``."""
-    ordered_before = Order.objects.filter(customer=OuterRef("customer"), signed_on__lt=start)
-    in_period = Q(signed_on__gte=start, signed_on__lt=end)
-    queryset = (
-        Order.objects.filter(
-            in_period | Q(signed_on__gte=last_year_start, signed_on__lt=last_year_end)
+    share sums. Repeat sales are ``sales − new_customer_sales``.
+
+    Everyone (or many reps): one query over the two periods' orders (LEFT JOIN credits). At
+    most :data:`FEW_REPS` reps: two queries, one from their credit rows (indexed by rep) and
+    one for their orders without credit rows, so a single refresh reads only their orders.
+    """
+
+    def sums(prefix: str) -> dict:
+        share = _share(f"{prefix}amount")
+        period = Q(**{f"{prefix}signed_on__gte": start, f"{prefix}signed_on__lt": end})
+        return {
+            "sales": Sum(share, filter=period),
+            "new_customer_sales": Sum(share, filter=period & Q(is_new=True)),
+            "sales_last_year": Sum(share, filter=~period),
+        }
+
+    def either(prefix: str) -> Q:
+        return Q(**{f"{prefix}signed_on__gte": start, f"{prefix}signed_on__lt": end}) | Q(
+            **{f"{prefix}signed_on__gte": last_year_start, f"{prefix}signed_on__lt": last_year_end}
         )
-        .annotate(**_credit_annotations(""))
-        .annotate(is_new=~Exists(ordered_before))
+
+    rep_ids = None if rep_ids is None else list(rep_ids)
+    if rep_ids is None or len(rep_ids) > FEW_REPS:
+        queryset = (
+            Order.objects.filter(either(""))
+            .annotate(**_credit_annotations(""))
+            .annotate(is_new=~Exists(_ordered_before(start, "customer")))
+        )
+        queryset = _restrict(queryset, "credit_rep", rep_ids)
+        return _rows(queryset.values("credit_rep").annotate(**sums("")), "credit_rep")
+    credited = (
+        OrderCredit.objects.filter(either("order__"), rep__in=rep_ids)
+        .annotate(
+            credit_bp=_cents(F("percent")),
+            is_new=~Exists(_ordered_before(start, "order__customer")),
+        )
+        .values("rep")
+        .annotate(**sums("order__"))
     )
-    queryset = _restrict(queryset, "credit_rep", rep_ids)
-    return _rows(
-        queryset.values("credit_rep").annotate(
-            sales=Sum(_share("amount"), filter=in_period),
-            new_customer_sales=Sum(_share("amount"), filter=in_period & Q(is_new=True)),
-            sales_last_year=Sum(_share("amount"), filter=~in_period),
-        ),
-        "credit_rep",
+    orphans = (
+        Order.objects.filter(either(""), _no_credit_rows(""), owner__in=rep_ids)
+        .annotate(credit_bp=Value(10_000), is_new=~Exists(_ordered_before(start, "customer")))
+        .values("owner")
+        .annotate(**sums(""))
     )
+    return _merge(_rows(credited, "rep"), _rows(orphans, "owner"))
 
 
 def collection_by_rep(
@@ -124,22 +180,69 @@ def collection_by_rep(
 ) -> dict:
     """Per rep: ``receivable_due`` (their share of receivables due in the period) and
     ``collected`` (their share of the payments against those receivables made before the
-    period ends), as exact share sums. Two queries."""
-    due = Receivable.objects.filter(due_on__gte=start, due_on__lt=end).annotate(
-        **_credit_annotations("order")
+    period ends), as exact share sums. Two queries for everyone; four for a few reps
+    (credit rows first, then orders without credit rows, as in :func:`sales_by_rep`)."""
+    due_in = {"due_on__gte": start, "due_on__lt": end}
+    rep_ids = None if rep_ids is None else list(rep_ids)
+    if rep_ids is None or len(rep_ids) > FEW_REPS:
+        due = Receivable.objects.filter(**due_in).annotate(**_credit_annotations("order"))
+        due = _restrict(due, "credit_rep", rep_ids)
+        paid = Payment.objects.filter(
+            receivable__due_on__gte=start, receivable__due_on__lt=end, paid_on__lt=end
+        ).annotate(**_credit_annotations("receivable__order"))
+        paid = _restrict(paid, "credit_rep", rep_ids)
+        return _merge(
+            _rows(
+                due.values("credit_rep").annotate(receivable_due=Sum(_share("amount"))),
+                "credit_rep",
+            ),
+            _rows(
+                paid.values("credit_rep").annotate(collected=Sum(_share("amount"))), "credit_rep"
+            ),
+        )
+    receivables = "order__receivables__"
+    credit_due = (
+        OrderCredit.objects.filter(
+            rep__in=rep_ids, **{f"{receivables}{k}": v for k, v in due_in.items()}
+        )
+        .annotate(credit_bp=_cents(F("percent")))
+        .values("rep")
+        .annotate(receivable_due=Sum(_share(f"{receivables}amount")))
     )
-    due = _restrict(due, "credit_rep", rep_ids)
-    paid = Payment.objects.filter(
-        receivable__due_on__gte=start, receivable__due_on__lt=end, paid_on__lt=end
-    ).annotate(**_credit_annotations("receivable__order"))
-    paid = _restrict(paid, "credit_rep", rep_ids)
-    rows = _rows(
-        due.values("credit_rep").annotate(receivable_due=Sum(_share("amount"))), "credit_rep"
+    credit_paid = (
+        OrderCredit.objects.filter(
+            rep__in=rep_ids,
+            **{f"{receivables}{k}": v for k, v in due_in.items()},
+            **{f"{receivables}payments__paid_on__lt": end},
+        )
+        .annotate(credit_bp=_cents(F("percent")))
+        .values("rep")
+        .annotate(collected=Sum(_share(f"{receivables}payments__amount")))
     )
-    for row in paid.values("credit_rep").annotate(collected=Sum(_share("amount"))):
-        rows.setdefault(row["credit_rep"], {"credit_rep": row["credit_rep"]})
-        rows[row["credit_rep"]]["collected"] = row["collected"]
-    return rows
+    orphan_due = (
+        Receivable.objects.filter(_no_credit_rows("order"), order__owner__in=rep_ids, **due_in)
+        .annotate(credit_bp=Value(10_000))
+        .values("order__owner")
+        .annotate(receivable_due=Sum(_share("amount")))
+    )
+    orphan_paid = (
+        Payment.objects.filter(
+            _no_credit_rows("receivable__order"),
+            receivable__due_on__gte=start,
+            receivable__due_on__lt=end,
+            paid_on__lt=end,
+            receivable__order__owner__in=rep_ids,
+        )
+        .annotate(credit_bp=Value(10_000))
+        .values("receivable__order__owner")
+        .annotate(collected=Sum(_share("amount")))
+    )
+    return _merge(
+        _rows(credit_due, "rep"),
+        _rows(credit_paid, "rep"),
+        _rows(orphan_due, "order__owner"),
+        _rows(orphan_paid, "receivable__order__owner"),
+    )
 
 
 def _confirmed_negotiations():
@@ -209,4 +312,32 @@ def retention_by_owner(
             customers_lost=Count("pk", filter=Q(lost_on__gte=start, lost_on__lt=end)),
         ),
         "owner",
+    )
+
+
+# --- Reads of stored scorecards --------------------------------------------------------------
+
+
+def scorecard_list(*, user):
+    """The scorecards ``user`` may see, with rep and team joined."""
+    return Scorecard.objects.visible_to(user).select_related("rep", "rep__team")
+
+
+def recompute_job_list(*, user):
+    return RecomputeJob.objects.visible_to(user)
+
+
+def team_average(scorecard) -> dict:
+    """The average score and KPI values of the rep's team for the same period (one query)."""
+    if scorecard.rep.team_id is None:
+        return {}
+    return Scorecard.objects.filter(
+        period_key=scorecard.period_key, rep__team_id=scorecard.rep.team_id
+    ).aggregate(
+        score=Avg("score"),
+        sales=Avg("sales"),
+        sales_achievement_rate=Avg("sales_achievement_rate"),
+        new_customers_weighted=Avg("new_customers_weighted"),
+        collection_rate=Avg("collection_rate"),
+        members=Count("pk"),
     )

@@ -235,3 +235,27 @@ def test_cents_are_summed_exactly():
     for _ in range(10):
         order(rep, customer, "0.10", "2026-10-03")
     assert card(rep, "2026-10").sales == D("1.00")
+
+
+def test_refreshing_a_few_reps_gives_the_same_figures_as_everyone():
+    owner, partner, bystander = RepFactory(), RepFactory(), RepFactory()
+    customer = CustomerFactory(owner=owner, lead_grade="B")
+    shared = order(
+        owner, customer, "1000.01", "2026-10-03", credits=[(owner, "60"), (partner, "40")]
+    )
+    bare = order(partner, CustomerFactory(owner=partner), "77.77", "2025-10-09", credits=[])
+    order(bystander, customer, "5.00", "2026-10-04")
+    for obj, due_on in ((shared, "2026-10-20"), (bare, "2026-10-25")):
+        due = receivable(obj, obj.amount, due_on)
+        payment(due, "50.00", "2026-10-21")
+        payment(due, "10.00", "2026-11-21")
+
+    fields = [f.name for f in Scorecard._meta.fields if f.name not in ("id", "computed_at")]
+    scorecards_recompute(period_key="2026-10")
+    everyone = {c.rep_id: c for c in Scorecard.objects.all()}
+    for rep in (owner, partner, bystander):
+        scorecards_recompute(period_key="2026-10", rep_ids=[rep.pk])
+        alone = Scorecard.objects.get(rep=rep, period_key="2026-10")
+        assert [getattr(alone, f) for f in fields] == [getattr(everyone[rep.pk], f) for f in fields]
+    assert everyone[partner.pk].sales_last_year == D("77.77")
+    assert everyone[partner.pk].collected == D("70.00")  # 40 % of 50 + 50 (no credit rows)

@@ -1,0 +1,54 @@
+"""Scorecards API: scoped read-only scorecards and jobs, and the recompute request."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from apps.core.api.views import ScopedReadOnlyViewSet
+from apps.scorecards import services
+from apps.scorecards.access import can_recompute
+from apps.scorecards.api.serializers import (
+    RecomputeAcceptedSerializer,
+    RecomputeJobSerializer,
+    RecomputeRequestSerializer,
+    ScorecardSerializer,
+)
+from apps.scorecards.filters import RecomputeJobFilter, ScorecardFilter
+from apps.scorecards.models import RecomputeJob, Scorecard
+
+
+class ScorecardViewSet(ScopedReadOnlyViewSet):
+    """Scorecards the user may see; ``?period=2026-10&rep=ID&team=ID&kind=month``."""
+
+    queryset = Scorecard.objects.select_related("rep").order_by("-period_start", "rep_id", "pk")
+    serializer_class = ScorecardSerializer
+    filterset_class = ScorecardFilter
+
+    @extend_schema(
+        request=RecomputeRequestSerializer,
+        responses={202: RecomputeAcceptedSerializer},
+        description="Queue a recompute of every scorecard of a period (HR, admin, managers).",
+    )
+    @action(detail=False, methods=["post"], url_path="recompute")
+    def recompute(self, request):
+        if not can_recompute(request.user):
+            raise PermissionDenied(_("Only HR, admins and managers may recompute scorecards."))
+        serializer = RecomputeRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        job = services.recompute_job_create(
+            period_key=serializer.validated_data["period"], requested_by=request.user
+        )
+        url = reverse("recompute-job-detail", kwargs={"pk": job.pk})
+        return Response({"job": job.pk, "status_url": url}, status=status.HTTP_202_ACCEPTED)
+
+
+class RecomputeJobViewSet(ScopedReadOnlyViewSet):
+    """Recompute jobs and their progress (a manager sees the jobs they queued)."""
+
+    queryset = RecomputeJob.objects.all()
+    serializer_class = RecomputeJobSerializer
+    filterset_class = RecomputeJobFilter

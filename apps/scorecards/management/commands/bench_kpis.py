@@ -1,0 +1,117 @@
+"""Benchmark the KPI engine on a synthetic organisation.
+
+    manage.py bench_kpis --reps 2000 --orders 1000000 [--period 2026-10] [--keep]
+
+Generates the organisation on the configured database (its own database, please: the data is
+tagged and dropped afterwards unless ``--keep``), runs a full monthly recompute through the job
+machinery, times the bare SQL GROUP BY queries that compute the same raw sums and counts, times
+the refresh of one rep-period, and prints as its LAST line one JSON object:
+``reps, orders, period, recompute_s, bare_sql_s, ratio, queries, single_refresh_s,
+single_refresh_queries, peak_rss_mb, generate_s``.
+"""
+
+import json
+import resource
+import sys
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.performance.periods import MONTH, parse_period, period_containing
+from apps.scorecards import bench, services
+from apps.scorecards.models import RecomputeJob
+from apps.scorecards.selectors import local_midnight
+
+
+def peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kilobytes, macOS bytes.
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+class Command(BaseCommand):
+    help = "Benchmark the scorecard recompute against bare SQL on synthetic data."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reps", type=int, default=200)
+        parser.add_argument("--orders", type=int, default=100_000)
+        parser.add_argument("--period", help="Month to recompute (default: the previous month).")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--keep", action="store_true", help="Keep the generated data.")
+
+    def handle(self, *args, **options):
+        if options["reps"] < 1 or options["orders"] < 1:
+            raise CommandError("--reps and --orders must be at least 1.")
+        key = options["period"] or period_containing(MONTH, timezone.localdate()).previous().key
+        try:
+            period = parse_period(key)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        call_command("migrate", verbosity=0)
+        bench.drop()
+        self.stdout.write(f"Generating {options['reps']} reps, {options['orders']} orders ...")
+        generated = bench.generate(
+            reps=options["reps"], orders=options["orders"], seed=options["seed"]
+        )
+        self.stdout.write(f"  generated in {generated['generate_s']} s")
+        try:
+            result = self.measure(period)
+        finally:
+            if not options["keep"]:
+                bench.drop()
+        result = {
+            "reps": options["reps"],
+            "orders": options["orders"],
+            "period": period.key,
+            "database": connection.vendor,
+            **result,
+            "generate_s": generated["generate_s"],
+            "peak_rss_mb": peak_rss_mb(),
+        }
+        self.stdout.write(json.dumps(result))
+
+    def measure(self, period) -> dict:
+        last_year = period.same_period_last_year()
+        params = {
+            "start": period.start,
+            "end": period.end,
+            "ly_start": last_year.start,
+            "ly_end": last_year.end,
+            "start_at": local_midnight(period.start),
+            "end_at": local_midnight(period.end),
+        }
+        bench.run_bare_sql(params)  # warm the caches for both contenders
+
+        self.stdout.write(f"Recomputing {period.key} ...")
+        job = RecomputeJob.objects.create(period_key=period.key, error="")
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            for rep_ids in services.recompute_job_start(job_id=job.pk):
+                services.recompute_job_run_chunk(job_id=job.pk, rep_ids=rep_ids)
+            recompute_s = time.perf_counter() - started
+        job.refresh_from_db()
+        RecomputeJob.objects.filter(pk=job.pk).update(error="bench")
+
+        started = time.perf_counter()
+        bench.run_bare_sql(params)
+        bare_sql_s = time.perf_counter() - started
+
+        one_rep = bench.bench_rep_ids()[len(bench.bench_rep_ids()) // 2]
+        with CaptureQueriesContext(connection) as single:
+            started = time.perf_counter()
+            services.scorecards_recompute(period_key=period.key, rep_ids=[one_rep])
+            single_refresh_s = time.perf_counter() - started
+        return {
+            "job_status": job.status,
+            "recompute_s": round(recompute_s, 3),
+            "bare_sql_s": round(bare_sql_s, 3),
+            "ratio": round(recompute_s / bare_sql_s, 2) if bare_sql_s else None,
+            "queries": len(captured),
+            "single_refresh_s": round(single_refresh_s, 4),
+            "single_refresh_queries": len(single),
+            "single_refresh_pct": round(100 * single_refresh_s / recompute_s, 2),
+        }
