@@ -264,6 +264,17 @@ def test_everyone_reads_weight_schemes_with_items(cast, api_as, who):
     }
 
 
+@pytest.mark.parametrize("who", ["rep_a", "manager_a", "hr", "admin"])
+def test_every_role_retrieves_a_scheme_and_a_period_setting(cast, api_as, who):
+    (scheme, *_rest) = ensure_default_schemes()
+    setting = PeriodSettingFactory()
+    api = api_as(getattr(cast, who))
+    response = api.get(f"{SCHEMES}{scheme.pk}/")
+    assert response.status_code == 200
+    assert response.json()["items"]
+    assert api.get(f"{SETTINGS}{setting.pk}/").json()["growth_target"] == "15.00"
+
+
 def test_in_force_on_gives_the_version_in_force_per_cycle(cast, api_as):
     ensure_default_schemes()
     v2 = weight_scheme_create_from_preset(

@@ -4,7 +4,6 @@ organisation reads them; HR and admins write). Writes go through the services.""
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
@@ -67,6 +66,7 @@ class TargetViewSet(
     serializer_class = TargetSerializer
     filterset_class = TargetFilter
     permission_classes = [TargetWritePermission]
+    lookup_value_regex = r"\d+"
 
     def _respond(self, target, code=status.HTTP_200_OK):
         return Response(TargetSerializer(target).data, status=code)
@@ -95,10 +95,19 @@ class TargetViewSet(
         )
         return self._respond(target)
 
+
+class TargetBulkViewSet(viewsets.ViewSet):
+    """``POST /api/v1/targets/bulk/``: a team's targets for one period in one transaction.
+
+    Body: ``{"period": "2026-Q4", "team": <id>, "team_sales_total": "100000.00" (optional),
+    "targets": [{"rep": <id>, "sales_target": ..., ...}]}``. The rows are the full state of each
+    rep's targets (a value left out is cleared); when ``team_sales_total`` is given the sales
+    targets must add up to it. All or nothing; every change is audited."""
+
+    permission_classes = [TargetWritePermission]
+
     @extend_schema(request=TargetBulkSerializer, responses={200: TargetSerializer(many=True)})
-    @action(detail=False, methods=["post"], url_path="bulk")
-    def bulk(self, request):
-        """Save a team's targets for one period in one transaction (all or nothing)."""
+    def create(self, request):
         payload = TargetBulkSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
