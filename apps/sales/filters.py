@@ -18,7 +18,21 @@ def visible_customers(request):
     return Customer.objects.visible_to(request.user)
 
 
-class OrderFilter(OwnedFilterSet):
+def date_widget():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+class SalesFilterSet(OwnedFilterSet):
+    """OwnedFilterSet whose date filters render as date pickers in the browser."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.DateFilter):
+                filter_.extra["widget"] = date_widget()
+
+
+class OrderFilter(SalesFilterSet):
     """Orders by owner, team, customer and signing date (``date_after`` / ``date_before``)."""
 
     owner_field = "owner"
@@ -39,7 +53,7 @@ class OrderFilter(OwnedFilterSet):
         )
 
 
-class ReceivableFilter(OwnedFilterSet):
+class ReceivableFilter(SalesFilterSet):
     """Receivables by owner, team, state (open / overdue / paid), due date (``date_after`` /
     ``date_before``) and issue date (``issued_after`` / ``issued_before``). The queryset must
     carry the balance annotations of :func:`apps.sales.selectors.receivable_balances`."""
@@ -97,7 +111,7 @@ class ReceivableFilter(OwnedFilterSet):
         return queryset
 
 
-class PaymentFilter(OwnedFilterSet):
+class PaymentFilter(SalesFilterSet):
     """Payments by owner, team, receivable, order and payment date."""
 
     owner_field = "receivable__order__owner"
@@ -133,7 +147,7 @@ class PaymentFilter(OwnedFilterSet):
         )
 
 
-class DeliveryFilter(OwnedFilterSet):
+class DeliveryFilter(SalesFilterSet):
     """Deliveries by owner, team, order, status and planned date."""
 
     owner_field = "order__owner"
@@ -162,7 +176,7 @@ class DeliveryFilter(OwnedFilterSet):
         ]
 
 
-class DeliveryQuestionFilter(OwnedFilterSet):
+class DeliveryQuestionFilter(SalesFilterSet):
     """Delivery questions by owner, team, delivery, open/closed and the day they were raised."""
 
     owner_field = "delivery__order__owner"
@@ -185,7 +199,7 @@ class DeliveryQuestionFilter(OwnedFilterSet):
         return queryset
 
 
-class AgingFilter(OwnedFilterSet):
+class AgingFilter(SalesFilterSet):
     """Filters of the customer aging view (applied to receivables): owner, team, customer and
     the day the aging is computed for (``as_of``, default today)."""
 

@@ -14,6 +14,7 @@ from apps.opportunities.models import Opportunity
 from apps.sales import access
 from apps.sales.choices import DEFAULT_CREDIT_TERM_DAYS, DeliveryStatus
 from apps.sales.models import Order, Receivable
+from apps.sales.selectors import receivable_balances
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -207,12 +208,23 @@ class PaymentForm(forms.Form):
         receivables = Receivable.objects.visible_to(user).filter(
             order__in=access.writable_orders(user, Order.objects.visible_to(user))
         )
+        field = self.fields["receivable"]
+        if receivable is not None:
+            field.queryset = receivables
+            field.initial = receivable.pk
+            field.widget = forms.HiddenInput()
+            return
         if order is not None:
             receivables = receivables.filter(order=order)
-        self.fields["receivable"].queryset = receivables.select_related("order")
-        if receivable is not None:
-            self.fields["receivable"].initial = receivable.pk
-            self.fields["receivable"].widget = forms.HiddenInput()
+        # Only receivables with something still open are offered.
+        open_receivables = receivable_balances(receivables).filter(open__gt=0)
+        field.queryset = Receivable.objects.filter(
+            pk__in=open_receivables.values("pk")
+        ).select_related("order")
+        if order is not None:
+            open_ids = list(field.queryset.values_list("pk", flat=True)[:2])
+            if len(open_ids) == 1:
+                field.initial = open_ids[0]
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

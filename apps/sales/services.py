@@ -26,6 +26,7 @@ from apps.customers.choices import CustomerStatus
 from apps.customers.models import Customer
 from apps.opportunities.choices import OPEN_STAGES, Stage
 from apps.opportunities.models import Opportunity
+from apps.opportunities.services import opportunity_credit_split, opportunity_move
 from apps.sales import access, selectors
 from apps.sales.choices import DEFAULT_CREDIT_TERM_DAYS, ORDER_NUMBER_PREFIX, DeliveryStatus
 from apps.sales.models import (
@@ -322,8 +323,6 @@ def _default_credits(*, owner, opportunity) -> list[tuple]:
 
 
 def _opportunity_split(opportunity) -> list[tuple[int, Decimal]]:
-    from apps.opportunities.services import opportunity_credit_split
-
     return list(opportunity_credit_split(opportunity))
 
 
@@ -342,10 +341,8 @@ def _store_credits(order: Order, rows: list[tuple]) -> None:
 
 def _move_opportunity_to_won(*, actor, opportunity, order: Order) -> None:
     """An order signed on an open opportunity wins it. A refused move refuses the order."""
-    from apps.opportunities import services as opportunity_services
-
     try:
-        opportunity_services.opportunity_move(
+        opportunity_move(
             actor=actor,
             opportunity=opportunity,
             to_stage=Stage.WON,

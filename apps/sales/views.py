@@ -140,13 +140,16 @@ class OrderDetailView(LoginRequiredMixin, DetailView):
             is_admin=access.is_admin(user),
         )
         if can_edit:
-            context["receivable_form"] = ReceivableForm(user=user, order=order)
+            # Two forms on one page: distinct element ids (names stay those of the create views).
+            context["receivable_form"] = ReceivableForm(
+                user=user,
+                order=order,
+                auto_id="id_receivable_%s",
+                initial={"amount": context["uninvoiced"]},
+            )
             if any(r.open > 0 for r in receivables):
-                context["payment_form"] = PaymentForm(user=user, order=order)
-                context["payment_form"].fields["receivable"].queryset = (
-                    context["payment_form"]
-                    .fields["receivable"]
-                    .queryset.filter(pk__in=[r.pk for r in receivables if r.open > 0])
+                context["payment_form"] = PaymentForm(
+                    user=user, order=order, auto_id="id_payment_%s"
                 )
         return context
 

@@ -277,6 +277,20 @@ def test_patch_changes_amount_and_credits(cast, world, api_as):
     assert len(response.json()["credits"]) == 2
 
 
+def test_patch_with_a_bad_credit_split_changes_nothing_else(cast, world, api_as, nothing_written):
+    order = world["rep_a"][Order]
+    with nothing_written():
+        response = api_as(cast.rep_a).patch(
+            f"/api/v1/orders/{order.pk}/",
+            {"amount": "12000.00", "credits": [{"rep": cast.rep_a.pk, "percent": "99.99"}]},
+            format="json",
+        )
+    assert response.status_code == 400
+    assert "credits" in response.json()
+    order.refresh_from_db()
+    assert order.amount == D("10000.00")
+
+
 def test_patch_below_the_receivables_is_refused(cast, world, api_as, nothing_written):
     order = world["rep_a"][Order]
     with nothing_written():

@@ -3,6 +3,7 @@ aging view. Every viewset is scoped (``visible_to``), filtered by the FilterSet 
 list uses, and writes through the services (refusals are 400s naming the field, forbidden
 writes 403s)."""
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -101,10 +102,11 @@ class OrderViewSet(mixins.UpdateModelMixin, ListRetrieveCreate):
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         credits = data.pop("credits", None)
-        if data:
-            order = services.order_update(actor=request.user, order=order, **data)
-        if credits is not None:
-            services.order_set_credits(actor=request.user, order=order, credits=credits)
+        with transaction.atomic():  # both changes or neither
+            if data:
+                order = services.order_update(actor=request.user, order=order, **data)
+            if credits is not None:
+                services.order_set_credits(actor=request.user, order=order, credits=credits)
         return self.respond(order)
 
 
