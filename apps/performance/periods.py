@@ -32,6 +32,8 @@ _SPAN_MONTHS = {MONTH: 1, QUARTER: 3, YEAR: 12}
 _MONTH_KEY = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER_KEY = re.compile(r"^(\d{4})-Q(\d)$")
 _YEAR_KEY = re.compile(r"^(\d{4})$")
+#: Years a key may name (the last one still has a following year for ``end``).
+_YEARS = (1, 9998)
 
 
 def fiscal_start_month() -> int:
@@ -163,31 +165,45 @@ def period_containing(kind: str, day) -> Period:
 
 
 def parse_period(key: str) -> Period:
-    """The period named by ``key`` ("2026-10", "2026-Q4" or "2026"); ``ValueError`` otherwise."""
+    """The period named by ``key`` ("2026-10", "2026-Q4" or "2026"); ``ValueError`` otherwise.
+
+    The error messages are shown to users (forms, API), so they are translated.
+    """
+    from django.utils.translation import gettext as _
+
     if not isinstance(key, str):
-        raise ValueError(f"A period key is a string like 2026-10, 2026-Q4 or 2026, not {key!r}.")
+        raise ValueError(
+            _("A period is written like 2026-10, 2026-Q4 or 2026, not %(key)s.") % {"key": key}
+        )
     text = key.strip().upper()
     if match := _MONTH_KEY.match(text):
         year, month = int(match[1]), int(match[2])
-        if not 1 <= month <= 12 or year < 1:
-            raise ValueError(f"{key!r} is not a valid month: use YYYY-MM with MM 01-12.")
+        if not 1 <= month <= 12 or not _YEARS[0] <= year <= _YEARS[1]:
+            raise ValueError(
+                _("“%(key)s” is not a valid month: use YYYY-MM with MM 01-12.") % {"key": key}
+            )
         start = dt.date(year, month, 1)
         return Period(MONTH, start, add_months(start, 1))
     if match := _QUARTER_KEY.match(text):
         year, quarter = int(match[1]), int(match[2])
-        if not 1 <= quarter <= 4 or year < 1:
-            raise ValueError(f"{key!r} is not a valid quarter: use YYYY-Q1 to YYYY-Q4.")
+        if not 1 <= quarter <= 4 or not _YEARS[0] <= year <= _YEARS[1]:
+            raise ValueError(
+                _("“%(key)s” is not a valid quarter: use YYYY-Q1 to YYYY-Q4.") % {"key": key}
+            )
         start = add_months(dt.date(year, fiscal_start_month(), 1), 3 * (quarter - 1))
         return Period(QUARTER, start, add_months(start, 3))
     if match := _YEAR_KEY.match(text):
         year = int(match[1])
-        if year < 1:
-            raise ValueError(f"{key!r} is not a valid year.")
+        if not _YEARS[0] <= year <= _YEARS[1]:
+            raise ValueError(_("“%(key)s” is not a valid year.") % {"key": key})
         start = dt.date(year, fiscal_start_month(), 1)
         return Period(YEAR, start, add_months(start, 12))
     raise ValueError(
-        f"{key!r} is not a period key: use YYYY-MM for a month (2026-10), YYYY-Qn for a "
-        "quarter (2026-Q4) or YYYY for a year (2026)."
+        _(
+            "“%(key)s” is not a period key: use YYYY-MM for a month (2026-10), YYYY-Qn for a "
+            "quarter (2026-Q4) or YYYY for a year (2026)."
+        )
+        % {"key": key}
     )
 
 

@@ -119,6 +119,8 @@ def test_lower_case_quarter_and_surrounding_spaces_are_accepted():
         ("2026-Q5", "not a valid quarter"),
         ("2026-Q0", "not a valid quarter"),
         ("0000", "not a valid year"),
+        ("9999", "not a valid year"),
+        ("9999-12", "not a valid month"),
         ("26-10", "not a period key"),
         ("2026/10", "not a period key"),
         ("", "not a period key"),
@@ -131,7 +133,7 @@ def test_bad_keys_raise_a_clear_value_error(key, message):
 
 
 def test_a_non_string_key_is_refused():
-    with pytest.raises(ValueError, match="string like"):
+    with pytest.raises(ValueError, match="written like"):
         parse_period(202610)
 
 

@@ -272,3 +272,27 @@ def test_schemes_in_force_returns_one_scheme_per_cycle(cast):
     found = selectors.schemes_in_force(dt.date(2026, 2, 1))
     assert set(found) == {"monthly", "quarterly", "annual"}
     assert found["monthly"] == newer
+
+
+def test_the_admin_site_cannot_change_or_delete_a_scheme(cast, client_as):
+    (scheme, *_rest) = services.ensure_default_schemes()
+    client = client_as(cast.admin)
+    change_url = f"/admin/performance/weightscheme/{scheme.pk}/change/"
+    response = client.get(change_url)
+    assert response.status_code == 200  # view only
+    assert not response.context["has_change_permission"]
+    client.post(change_url, {"name": "edited"})
+    assert client.get(f"/admin/performance/weightscheme/{scheme.pk}/delete/").status_code == 403
+    scheme.refresh_from_db()
+    assert scheme.name != "edited"
+
+
+def test_ensure_weight_schemes_command_is_idempotent(capsys):
+    from django.core.management import call_command
+
+    call_command("ensure_weight_schemes")
+    call_command("ensure_weight_schemes")
+    out = capsys.readouterr().out
+    assert "Created monthly v1" in out
+    assert "Every cycle already has a weight scheme." in out
+    assert WeightScheme.objects.count() == 3

@@ -1,6 +1,7 @@
 """Serializers of the performance API. Input serializers only parse; the services check the
 rules (a refusal is a 400 naming the field)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.accounts.models import Team, User
@@ -9,6 +10,7 @@ from apps.performance.models import PeriodSetting, Target, WeightScheme, WeightS
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 7, "decimal_places": 2}
+PERIOD_HELP = _("A month (2026-10), a quarter (2026-Q4) or a year (2026).")
 TARGET_VALUE_FIELDS = (
     "sales_target",
     "new_customer_sales_target",
@@ -53,7 +55,7 @@ class TargetValuesSerializer(serializers.Serializer):
 
 class TargetCreateSerializer(TargetValuesSerializer):
     rep = VisiblePrimaryKeyRelatedField(queryset=User.objects.all())
-    period = serializers.CharField(max_length=16, help_text="2026-10, 2026-Q4 or 2026")
+    period = serializers.CharField(max_length=16, help_text=PERIOD_HELP)
 
 
 class TargetRowSerializer(TargetValuesSerializer):
@@ -61,7 +63,7 @@ class TargetRowSerializer(TargetValuesSerializer):
 
 
 class TargetBulkSerializer(serializers.Serializer):
-    period = serializers.CharField(max_length=16, help_text="2026-10, 2026-Q4 or 2026")
+    period = serializers.CharField(max_length=16, help_text=PERIOD_HELP)
     team = VisiblePrimaryKeyRelatedField(queryset=Team.objects.all())
     team_sales_total = serializers.DecimalField(**MONEY, required=False, allow_null=True)
     targets = TargetRowSerializer(many=True)
@@ -115,7 +117,7 @@ class WeightSchemeCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs.get("items") and not attrs.get("preset"):
-            raise serializers.ValidationError({"items": ["Give the items or a preset."]})
+            raise serializers.ValidationError({"items": [_("Give the items or a preset.")]})
         return attrs
 
 
@@ -142,7 +144,7 @@ class PeriodSettingSerializer(serializers.ModelSerializer):
 
 
 class PeriodSettingInputSerializer(serializers.Serializer):
-    period = serializers.CharField(max_length=16, help_text="2026-Q4, 2026 or 2026-10")
+    period = serializers.CharField(max_length=16, help_text=PERIOD_HELP)
     industry_growth_rate = serializers.DecimalField(**PERCENT)
     challenge_margin = serializers.DecimalField(**PERCENT, required=False)
 
