@@ -138,6 +138,7 @@ def _create(row: ReminderRule, definition, candidates: list, run: RuleRun) -> in
             "user", flat=True
         )
     )
+    candidates = _new_occurrences(row, definition, content_type, candidates)
     objects = []
     for c in candidates:
         pref = prefs.get(c.recipient_id)
@@ -159,6 +160,29 @@ def _create(row: ReminderRule, definition, candidates: list, run: RuleRun) -> in
         )
     Reminder.objects.bulk_create(objects, ignore_conflicts=True, batch_size=500)
     return Reminder.objects.filter(run=run).count()
+
+
+def _new_occurrences(row: ReminderRule, definition, content_type, candidates: list) -> list:
+    """Drop candidates that an existing reminder already stands for (see
+    ``Rule.same_occurrence_days``); one query. The exact natural key needs no check here: the
+    database constraint handles it, also between concurrent workers."""
+    window = definition.same_occurrence_days
+    if window == 0:
+        return candidates
+    existing: dict[tuple, list] = {}
+    rows = Reminder.objects.filter(
+        rule=row, content_type=content_type, object_id__in={c.object_id for c in candidates}
+    ).values_list("object_id", "recipient_id", "level", "due_on")
+    for object_id, recipient_id, level, due_on in rows:
+        existing.setdefault((object_id, recipient_id, level), []).append(due_on)
+    kept = []
+    for c in candidates:
+        dues = existing.get((c.object_id, c.recipient_id, c.level), [])
+        if c.due_on in dues or not dues:
+            kept.append(c)  # the exact key (harmless: ignored on insert) or a new occurrence
+        elif window is not None and all(abs((c.due_on - d).days) > window for d in dues):
+            kept.append(c)
+    return kept
 
 
 def _close_resolved(row: ReminderRule, definition, ctx: RunContext, candidates: list) -> int:

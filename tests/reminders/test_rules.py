@@ -356,3 +356,26 @@ def test_a_paid_receivable_raises_nothing(cast, run):
     run("receivable_overdue", D(2026, 3, 1))
     assert not reminders_of("receivable_overdue").exists()
     assert mail.outbox == []
+
+
+# --- A calendar edit moves due dates but repeats nothing ------------------------------------
+def test_a_holiday_added_after_the_reminder_does_not_raise_the_first_visit_again(cast, run):
+    from apps.reminders.choices import ExceptionKind
+    from tests.factories import CalendarExceptionFactory
+
+    _delivery(cast)
+    run("first_visit", D(2026, 3, 6))
+    CalendarExceptionFactory(date=D(2026, 3, 9), kind=ExceptionKind.HOLIDAY)
+    assert run("first_visit", D(2026, 3, 9)).created == 0
+    assert reminders_of("first_visit").get().due_on == D(2026, 3, 11)
+
+
+def test_a_make_up_day_added_after_the_reminder_does_not_repeat_the_health_report(cast, run):
+    from apps.reminders.choices import ExceptionKind
+    from tests.factories import CalendarExceptionFactory
+
+    CustomerFactory(owner=cast.rep_a)
+    run("health_report", D(2026, 12, 20))
+    CalendarExceptionFactory(date=D(2026, 12, 31), kind=ExceptionKind.HOLIDAY)
+    assert run("health_report", D(2026, 12, 21)).created == 0
+    assert reminders_of("health_report").count() == 1

@@ -94,6 +94,11 @@ class Rule:
     params: dict[str, Param] = {}
     #: Default crontab of the rule's scheduled job (minute, hour), local time.
     schedule: tuple[str, str] = ("0", "7")
+    #: An existing reminder for the same record, recipient and level whose due date lies within
+    #: this many days of a candidate's is the same occurrence, so no second one is made: an
+    #: edited calendar (or parameter) moves due dates and must not repeat a reminder. ``None``:
+    #: one reminder per record, recipient and level, ever. ``0``: only the exact natural key.
+    same_occurrence_days: int | None = 0
 
     def candidates(self, ctx: RunContext) -> Iterable[Candidate]:
         raise NotImplementedError

@@ -45,6 +45,7 @@ class FirstVisitAfterDelivery(Rule):
         ),
     }
     schedule = ("15", "7")
+    same_occurrence_days = None
 
     def candidates(self, ctx: RunContext):
         since = ctx.today - datetime.timedelta(days=int(ctx.params["lookback_days"]))

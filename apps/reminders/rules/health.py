@@ -38,6 +38,7 @@ class QuarterlyHealthReport(Rule):
         "notice_days": Param(_("Days of notice before the quarter ends"), minimum=0, maximum=90)
     }
     schedule = ("45", "7")
+    same_occurrence_days = 14
 
     def due_for(self, ctx, year, quarter) -> datetime.date:
         return ctx.calendar.last_working_day_on_or_before(quarter_end(year, quarter))

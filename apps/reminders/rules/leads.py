@@ -35,6 +35,7 @@ class ALeadFirstContact(Rule):
     defaults = {"working_days": 1}
     params = {"working_days": Param(_("Working days to first contact"), minimum=1, maximum=30)}
     schedule = ("0", "*")
+    same_occurrence_days = None
 
     def _rows(self, ids=None):
         queryset = Lead.objects.filter(
@@ -78,6 +79,7 @@ class CLeadNurture(Rule):
     defaults = {"interval_months": 1}
     params = {"interval_months": Param(_("Months between touches"), minimum=1, maximum=12)}
     schedule = ("30", "7")
+    same_occurrence_days = 14
 
     def _due_by_lead(self, ctx, ids=None) -> dict[int, tuple]:
         queryset = Lead.objects.filter(grade=Grade.C, status__in=OPEN_STATUSES)

@@ -25,6 +25,7 @@ class SatisfactionRule(Rule):
     model = "customers.Customer"
     notify_managers = False
     schedule = ("0", "8")
+    same_occurrence_days = 7
 
     def matches(self, satisfaction: Decimal, threshold: Decimal) -> bool:
         raise NotImplementedError
