@@ -7,5 +7,13 @@ manager_a must get 404 (or 403) on it; HR and admin may read it. ROUTE_MODELS ma
 class has no ``model``/``queryset`` attribute.
 """
 
-OUT_OF_SCOPE: dict = {}
-ROUTE_MODELS: dict = {}
+from apps.scorecards.models import RecomputeJob, Scorecard
+from tests.factories.scorecards import RecomputeJobFactory, ScorecardFactory
+
+OUT_OF_SCOPE: dict = {
+    Scorecard: lambda cast: ScorecardFactory(rep=cast.rep_b),
+    RecomputeJob: lambda cast: RecomputeJobFactory(requested_by=cast.rep_b),
+}
+ROUTE_MODELS: dict = {
+    "scorecards:job-status": RecomputeJob,
+}

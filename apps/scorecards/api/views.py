@@ -3,8 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
-from rest_framework.decorators import action
+from rest_framework import status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
@@ -28,13 +27,20 @@ class ScorecardViewSet(ScopedReadOnlyViewSet):
     serializer_class = ScorecardSerializer
     filterset_class = ScorecardFilter
 
+
+class RecomputeViewSet(viewsets.GenericViewSet):
+    """``POST /api/v1/scorecards/recompute/ {"period": "2026-10"}`` -> 202 with the job.
+
+    HR, admins and managers only (403 otherwise); a bad period is a 400 naming ``period``."""
+
+    serializer_class = RecomputeRequestSerializer
+
     @extend_schema(
         request=RecomputeRequestSerializer,
         responses={202: RecomputeAcceptedSerializer},
         description="Queue a recompute of every scorecard of a period (HR, admin, managers).",
     )
-    @action(detail=False, methods=["post"], url_path="recompute")
-    def recompute(self, request):
+    def create(self, request):
         if not can_recompute(request.user):
             raise PermissionDenied(_("Only HR, admins and managers may recompute scorecards."))
         serializer = RecomputeRequestSerializer(data=request.data)
