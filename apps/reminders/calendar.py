@@ -24,15 +24,34 @@ MAX_SCAN_DAYS = 3660
 
 
 @lru_cache(maxsize=64)
-def _country_calendar(country: str, year: int):
-    return holidays.country_holidays(country, years=year)
+def _country_calendar(country: str, year: int, language: str | None = None):
+    return holidays.country_holidays(country, years=year, language=language)
 
 
-def public_holiday(day: datetime.date, country: str) -> str | None:
-    """The name of the public holiday on ``day`` in ``country``, or ``None``."""
+def holiday_language(django_language: str | None, country: str) -> str | None:
+    """The ``holidays`` package's language code closest to a Django one (``zh-hans`` ->
+    ``zh_CN``, ``en`` -> ``en_US``), or ``None`` for the country's default."""
+    if not django_language or not country:
+        return None
+    try:
+        supported = holidays.country_holidays(country, years=2000).supported_languages
+    except NotImplementedError:
+        return None
+    wanted = django_language.lower().replace("-", "_")
+    aliases = {"zh_hans": "zh_CN", "zh_hant": "zh_TW", "en": "en_US"}
+    candidate = aliases.get(wanted, wanted)
+    for code in supported:
+        if code.lower() == candidate.lower():
+            return code
+    return None
+
+
+def public_holiday(day: datetime.date, country: str, language: str | None = None) -> str | None:
+    """The name of the public holiday on ``day`` in ``country`` (in ``language``, one of the
+    package's codes such as ``en_US``), or ``None``."""
     if not country:
         return None
-    return _country_calendar(country, day.year).get(day)
+    return _country_calendar(country, day.year, language).get(day)
 
 
 def official_workday(day: datetime.date, country: str) -> bool:

@@ -17,8 +17,11 @@ class ReminderFilter(django_filters.FilterSet):
     rule = django_filters.ChoiceFilter(
         label=_("Rule"), choices=_rule_choices, field_name="rule__code"
     )
-    unread = django_filters.BooleanFilter(
-        label=_("Unread only"), field_name="read_at", lookup_expr="isnull"
+    unread = django_filters.ChoiceFilter(
+        label=_("Read or unread"),
+        choices=(("true", _("Unread")), ("false", _("Read"))),
+        empty_label=_("All"),
+        method="filter_unread",
     )
     due_after = django_filters.DateFilter(
         label=_("Due from"), field_name="due_on", lookup_expr="gte"
@@ -26,6 +29,9 @@ class ReminderFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(
         label=_("Due to"), field_name="due_on", lookup_expr="lte"
     )
+
+    def filter_unread(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=value == "true")
 
     class Meta:
         model = Reminder

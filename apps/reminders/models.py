@@ -66,6 +66,17 @@ class ReminderRule(models.Model):
 
         return registry.get(self.code)
 
+    def param_rows(self) -> list[tuple[str, str]]:
+        """(label, value) of each editable parameter, for display."""
+        definition = self.definition
+        if definition is None:
+            return []
+        values = self.effective_params()
+        return [
+            (spec.label, spec.display(values.get(name, "")))
+            for name, spec in definition.params.items()
+        ]
+
     def effective_params(self) -> dict:
         definition = self.definition
         merged = dict(definition.defaults) if definition else {}

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
@@ -219,10 +220,11 @@ class CalendarView(OrganisationWideRequiredMixin, FormView):
             year = today.year
         year = min(max(year, 2000), 2100)
         cal = calendar.load_calendar()
+        language = calendar.holiday_language(get_language(), cal.country)
         holidays_of_year = []
         day = datetime.date(year, 1, 1)
         while day.year == year:
-            name = calendar.public_holiday(day, cal.country)
+            name = calendar.public_holiday(day, cal.country, language)
             if name or calendar.official_workday(day, cal.country):
                 holidays_of_year.append((day, name, cal.is_working_day(day)))
             day += datetime.timedelta(days=1)

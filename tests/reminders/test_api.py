@@ -155,3 +155,13 @@ def test_an_unknown_rule_in_preferences_is_a_400_and_nothing_is_saved(cast, api_
     assert response.status_code == 400
     assert "nope" in str(response.json())
     assert api_as(cast.rep_a).get(PREFERENCES).json()["digest"] is False
+
+
+def test_filter_unread_and_read(cast, api_as):
+    from django.utils import timezone
+
+    unread = ReminderFactory(recipient=cast.rep_a)
+    read = ReminderFactory(recipient=cast.rep_a, read_at=timezone.now())
+    client = api_as(cast.rep_a)
+    assert _ids(client.get(REMINDERS, {"unread": "true"})) == {unread.pk}
+    assert _ids(client.get(REMINDERS, {"unread": "false"})) == {read.pk}

@@ -103,3 +103,15 @@ def test_load_calendar_reads_the_table_in_one_query():
         assert cal.add_working_days(D(2026, 3, 6), 1) == D(2026, 3, 10)
         assert cal.is_working_day(D(2026, 3, 14))
     assert len(queries) == 1
+
+
+def test_holiday_names_follow_the_readers_language():
+    from apps.reminders.calendar import holiday_language, public_holiday
+
+    assert holiday_language("zh-hans", "CN") == "zh_CN"
+    assert holiday_language("en", "CN") == "en_US"
+    assert holiday_language("fr", "CN") is None
+    assert holiday_language("en", "") is None
+    assert "Spring Festival" in public_holiday(D(2026, 2, 17), "CN", "en_US")
+    assert public_holiday(D(2026, 2, 17), "CN", "zh_CN") == "春节"
+    assert public_holiday(D(2026, 3, 9), "CN") is None

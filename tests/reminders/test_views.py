@@ -43,6 +43,20 @@ def test_the_inbox_filters_done_reminders_on_request(cast, client_as):
     assert [r.pk for r in response.context["reminders"]] == [done.pk]
 
 
+def test_the_inbox_makes_the_same_number_of_queries_for_3x_the_rows(cast, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(cast.rep_a)
+    ReminderFactory.create_batch(2, recipient=cast.rep_a)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(INBOX).status_code == 200
+    ReminderFactory.create_batch(4, recipient=cast.rep_a)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(INBOX).context["reminders"]) == 6
+    assert len(many) == len(few)
+
+
 def test_an_empty_inbox_says_so(cast, client_as):
     assert "Nothing here" in client_as(cast.rep_a).get(INBOX).content.decode()
 
@@ -160,6 +174,7 @@ def test_rule_list_shows_every_rule_and_its_last_run(cast, client_as):
     html = client_as(cast.hr).get(reverse("reminders:rule-list")).content.decode()
     assert "First follow-up visit after delivery" in html
     assert "Receivable overdue" in html
+    assert "Working days after delivery: <strong>3</strong>" in html
     assert "failed" in html
 
 
@@ -213,7 +228,7 @@ def test_hr_adds_and_deletes_a_calendar_exception(cast, client_as):
     assert exception.date == datetime.date(2026, 3, 7)
     page = client.get(reverse("reminders:calendar"), {"year": "2026"}).content.decode()
     assert "Stocktake" in page
-    assert "春节" in page
+    assert "Spring Festival" in page
     client.post(reverse("reminders:calendar-delete", args=[exception.pk]))
     assert not CalendarException.objects.exists()
 
