@@ -404,3 +404,16 @@ def test_schedules_exist_after_migrating_and_ensuring_them_again_changes_nothing
     assert PeriodicTask.objects.count() == count
     task = PeriodicTask.objects.get(name="reminders: receivable_overdue")
     assert (task.task, task.args) == ("reminders.run_rule", '["receivable_overdue"]')
+
+
+def test_the_run_reminders_command_runs_one_rule_for_a_date(cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _overdue_receivable(cast.rep_a)
+    out = StringIO()
+    call_command(
+        "run_reminders", "--rule", "receivable_overdue", "--date", "2026-01-11", stdout=out
+    )
+    assert "receivable_overdue: 1 created, 0 closed, 1 e-mailed (ok)" in out.getvalue()
