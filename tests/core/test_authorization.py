@@ -7,6 +7,8 @@ A route added later without scoping fails here:
   ``queryset``, or ``ROUTE_MODELS`` in ``tests/<app>/authz.py``) and that model must have an
   out-of-scope factory in ``OUT_OF_SCOPE``; rep_a and manager_a (team Alpha) then get 403/404 on a
   record owned by rep_b (team Bravo), while HR and admin are not refused as "not found";
+- organisation-wide reference data (``ORGANISATION_WIDE``: weight schemes, period settings) has no
+  owner: every role reads it, and reps and managers are refused any write (403/405);
 - every API list hides rep_b's record from rep_a;
 - no route answers any role with a server error.
 """
@@ -34,7 +36,7 @@ SKIPPED_NAMESPACES = {"admin"}
 
 
 def _registries():
-    out_of_scope, route_models = {}, {}
+    out_of_scope, route_models, organisation_wide = {}, {}, {}
     for info in pkgutil.iter_modules(tests.__path__):
         if not info.ispkg:
             continue
@@ -44,7 +46,8 @@ def _registries():
             continue
         out_of_scope.update(getattr(module, "OUT_OF_SCOPE", {}))
         route_models.update(getattr(module, "ROUTE_MODELS", {}))
-    return out_of_scope, route_models
+        organisation_wide.update(getattr(module, "ORGANISATION_WIDE", {}))
+    return out_of_scope, route_models, organisation_wide
 
 
 def _walk(patterns, prefix_ns=""):
@@ -124,12 +127,15 @@ def test_record_routes_are_scoped_for_every_role(name, pattern, cast, client):
     converters = _kwarg_names(pattern)
     if not converters or name in PUBLIC_ROUTES:
         return
-    out_of_scope, route_models = _registries()
+    out_of_scope, route_models, organisation_wide = _registries()
     model = route_models.get(name) or _view_model(pattern)
     assert model is not None, (
         f"{name} takes {sorted(converters)} but names no model: add it to ROUTE_MODELS in "
         "tests/<app>/authz.py"
     )
+    if model in organisation_wide:
+        _check_organisation_wide(name, pattern, organisation_wide[model](cast), cast, client)
+        return
     assert model in out_of_scope, (
         f"{name} serves {model.__name__}: add an OUT_OF_SCOPE factory in tests/<app>/authz.py"
     )
@@ -153,6 +159,25 @@ def test_record_routes_are_scoped_for_every_role(name, pattern, cast, client):
         )
 
 
+def _check_organisation_wide(name, pattern, record, cast, client):
+    url = reverse(name, kwargs=dict.fromkeys(_kwarg_names(pattern), record.pk))
+    for user in cast.by_role().values():
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code not in (404, 500), (
+            f"{name}: {user.role} got {response.status_code}"
+        )
+    for user in (cast.rep_a, cast.manager_a):
+        client.force_login(user)
+        if _is_api(pattern, name):
+            response = client.patch(url, {}, content_type="application/json")
+        else:
+            response = client.post(url, {})
+        assert response.status_code in (403, 405), (
+            f"{name}: {user.role} may write organisation-wide data ({response.status_code})"
+        )
+
+
 @pytest.mark.parametrize(("name", "pattern"), ROUTES, ids=[n for n, _ in ROUTES])
 def test_lists_answer_every_role_and_api_lists_hide_other_teams(name, pattern, cast, client):
     if _kwarg_names(pattern) or name in PUBLIC_ROUTES:
@@ -165,7 +190,7 @@ def test_lists_answer_every_role_and_api_lists_hide_other_teams(name, pattern, c
             f"{name} answered {user.role} with {response.status_code}"
         )
     model = _view_model(pattern)
-    out_of_scope, _ = _registries()
+    out_of_scope, _, _ = _registries()
     if not (_is_api(pattern, name) and model in out_of_scope):
         return
     record = out_of_scope[model](cast)
