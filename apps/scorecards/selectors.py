@@ -282,10 +282,16 @@ def new_customers_by_owner(
         negotiation_reached_at__gte=start_at,
         negotiation_reached_at__lt=end_at,
     )
-    queryset = Customer.objects.filter(
-        Q(pk__in=Order.objects.filter(signed_on__gte=start, signed_on__lt=end).values("customer"))
-        | Q(pk__in=negotiated.values("customer"))
-    ).filter(
+    ordered = Order.objects.filter(signed_on__gte=start, signed_on__lt=end)
+    if rep_ids is not None and len(rep_ids := list(rep_ids)) <= FEW_REPS:
+        # A few reps: probe their customers one by one (indexed by customer).
+        active = Exists(ordered.filter(customer=OuterRef("pk"))) | Exists(
+            negotiated.filter(customer=OuterRef("pk"))
+        )
+    else:
+        # Everyone: hash the period's customers once.
+        active = Q(pk__in=ordered.values("customer")) | Q(pk__in=negotiated.values("customer"))
+    queryset = Customer.objects.filter(active).filter(
         ~Exists(Order.objects.filter(customer=OuterRef("pk"), signed_on__lt=start)),
         ~Exists(_confirmed_negotiations().filter(negotiation_reached_at__lt=start_at)),
     )

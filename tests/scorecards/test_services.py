@@ -338,3 +338,20 @@ def test_monthly_scheme_cycle_scores_months_only():
     rep = RepFactory()
     assert card(rep, "2026-10").weight_scheme_version is None
     assert card(rep, "2026-Q4").weight_scheme_version == 1
+
+
+def test_a_chunk_of_many_reps_gives_the_same_figures_as_everyone(monkeypatch, settings):
+    from apps.scorecards import selectors
+
+    people = _population(6)
+    scorecards_recompute(period_key="2026-10")
+    expected = {c.rep_id: (c.sales, c.collected, c.new_customers) for c in Scorecard.objects.all()}
+    Scorecard.objects.all().delete()
+    monkeypatch.setattr(selectors, "FEW_REPS", 1)  # chunks of 2+ reps use the id-range path
+    settings.SCORECARD_CHUNK_SIZE = 4
+    job = RecomputeJob.objects.create(period_key="2026-10")
+    for rep_ids in services.recompute_job_start(job_id=job.pk):
+        services.recompute_job_run_chunk(job_id=job.pk, rep_ids=rep_ids)
+    got = {c.rep_id: (c.sales, c.collected, c.new_customers) for c in Scorecard.objects.all()}
+    assert got == expected
+    assert len(got) == len(people)
