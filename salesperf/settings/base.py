@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.core.context_processors.navigation",
+                "apps.reminders.context_processors.unread_reminders",
             ],
         },
     },
@@ -241,6 +242,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # --- Product settings --------------------------------------------------------------------------
 #: First month of the fiscal year (1 = January). Quarters and years start from it (SPEC §2.1).
 SALESPERF_FISCAL_YEAR_START_MONTH = env_int("SALESPERF_FISCAL_YEAR_START_MONTH", 1)
+#: Absolute address of the site, for links in e-mails (e.g. https://salesperf.example.com).
+SALESPERF_SITE_URL = env_str("SALESPERF_SITE_URL", "")
 #: Country whose public holidays are not working days (SPEC §1.3), for the `holidays` package.
 SALESPERF_HOLIDAY_COUNTRY = env_str("SALESPERF_HOLIDAY_COUNTRY", "CN")
 SALESPERF_DEMO_BUILDERS = [

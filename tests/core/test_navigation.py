@@ -32,3 +32,15 @@ def test_login_page_is_public_and_has_the_language_switch(client):
     page = client.get(reverse("login")).content.decode()
     assert 'name="language"' in page
     assert "简体中文" in page
+
+
+@pytest.mark.django_db
+def test_navigation_shows_the_unread_reminder_count(cast, client_as):
+    from tests.factories.reminders import ReminderFactory
+
+    ReminderFactory(recipient=cast.rep_a)
+    ReminderFactory(recipient=cast.rep_a)
+    ReminderFactory(recipient=cast.rep_b)
+    response = client_as(cast.rep_a).get(reverse("core:home"))
+    assert response.context["unread_reminders"] == 2
+    assert 'class="badge reminder-unread"' in response.content.decode()
