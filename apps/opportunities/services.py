@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.choices import Role
+from apps.core.credits import check_credit_split
 from apps.core.services import audit_record
 from apps.customers.models import Customer
 from apps.leads.models import Lead
@@ -123,71 +124,11 @@ def _check_money(value, field: str, errors: dict, *, label: str) -> Decimal | No
 def validate_credits(*, actor, credits, opportunity: Opportunity | None = None) -> list[tuple]:
     """Check a credit split and return it as ``[(rep, Decimal percent), ...]``.
 
-    Rules: at least one share; each share above 0; reps distinct; each rep an active rep or
-    manager the actor may credit (see :func:`creditable_reps`); total exactly 100.00.
-    Raises ``ValidationError({"credits": [...]})`` listing every problem.
+    Each rep must be an active rep or manager the actor may credit (see
+    :func:`creditable_reps`); the other rules are :func:`apps.core.credits.check_credit_split`'s.
     """
-    problems: list[str] = []
-    rows: list[tuple] = []
-    if not credits:
-        raise ValidationError({"credits": [_("Give at least one rep a share of the credit.")]})
-    seen: set[int] = set()
     allowed = set(creditable_reps(actor, opportunity).values_list("pk", flat=True))
-    total = Decimal("0")
-    for index, entry in enumerate(credits, start=1):
-        rep = entry.get("rep")
-        raw = entry.get("percent")
-        try:
-            percent = Decimal(str(raw))
-            if not percent.is_finite():
-                raise InvalidOperation
-        except (InvalidOperation, ValueError, TypeError):
-            problems.append(
-                _("Line %(line)s: the share %(value)s is not a number.")
-                % {"line": index, "value": raw}
-            )
-            continue
-        if rep is None:
-            problems.append(_("Line %(line)s: choose a rep.") % {"line": index})
-            continue
-        if percent <= 0:
-            problems.append(
-                _("Line %(line)s: %(rep)s's share must be more than 0%%.")
-                % {"line": index, "rep": rep}
-            )
-        elif percent > 100:
-            problems.append(
-                _("Line %(line)s: %(rep)s's share cannot exceed 100%%.")
-                % {"line": index, "rep": rep}
-            )
-        if percent.as_tuple().exponent < -2 and percent != Decimal(f"{percent:.2f}"):
-            problems.append(
-                _("Line %(line)s: use at most two decimal places (%(value)s).")
-                % {"line": index, "value": raw}
-            )
-        if rep.pk in seen:
-            problems.append(
-                _("%(rep)s appears more than once: give each rep one share.") % {"rep": rep}
-            )
-        seen.add(rep.pk)
-        if rep.pk not in allowed:
-            problems.append(
-                _(
-                    "%(rep)s cannot receive credit here: choose an active rep or manager "
-                    "you work with."
-                )
-                % {"rep": rep}
-            )
-        total += percent
-        rows.append((rep, Decimal(f"{percent:.2f}")))
-    if not problems and total != HUNDRED:
-        problems.append(
-            _("The shares add up to %(total)s%%; they must total exactly 100.00%%.")
-            % {"total": f"{total:.2f}"}
-        )
-    if problems:
-        raise ValidationError({"credits": problems})
-    return rows
+    return check_credit_split(credits, allowed_ids=allowed)
 
 
 def _record_stage(*, opportunity, from_stage: str, to_stage: str, actor, note: str = ""):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.choices import Role
+from apps.core.credits import check_credit_split
 from apps.core.services import audit_record
 from apps.customers.choices import CustomerStatus
 from apps.customers.models import Customer
@@ -227,22 +228,10 @@ def _next_number(signed_on: datetime.date) -> str:
 def clean_credits(*, actor, credits, owner=None, order: Order | None = None) -> list[tuple]:
     """Check a credit split and return ``[(User, Decimal percent), ...]``.
 
-    ``credits`` is a list of ``{"rep": User | id, "percent": Decimal | str}``. Rules: at least
-    one share; each above 0 and at most 100 with two decimals; reps distinct; each an active rep
-    or manager the actor may credit (:func:`apps.sales.access.creditable_people`, plus anyone
-    already holding a credit on ``order``); total exactly 100.00. Raises
-    ``ValidationError({"credits": [...]})`` listing every problem.
+    Each rep must be an active rep or manager the actor may credit
+    (:func:`apps.sales.access.creditable_people`, plus anyone already holding a credit on
+    ``order``); the other rules are :func:`apps.core.credits.check_credit_split`'s.
     """
-    if not credits:
-        raise ValidationError({"credits": [_("Give at least one rep a share of the credit.")]})
-    problems: list[str] = []
-    ids = []
-    for entry in credits:
-        rep = entry.get("rep") if isinstance(entry, dict) else None
-        ids.append(rep.pk if isinstance(rep, User) else rep)
-    people = {
-        user.pk: user for user in User.objects.filter(pk__in=[i for i in ids if i is not None])
-    }
     if actor is None:
         allowed = set(
             User.objects.filter(is_active=True, role__in=access.SELLING_ROLES).values_list(
@@ -253,63 +242,7 @@ def clean_credits(*, actor, credits, owner=None, order: Order | None = None) -> 
         allowed = set(access.creditable_people(actor, owner).values_list("pk", flat=True))
     if order is not None and order.pk:
         allowed |= set(OrderCredit.objects.filter(order=order).values_list("rep_id", flat=True))
-    rows: list[tuple] = []
-    seen: set[int] = set()
-    total = Decimal("0")
-    for line, (entry, rep_id) in enumerate(zip(credits, ids, strict=True), start=1):
-        raw = entry.get("percent") if isinstance(entry, dict) else None
-        try:
-            percent = Decimal(str(raw))
-            if not percent.is_finite():
-                raise InvalidOperation
-        except (InvalidOperation, ValueError, TypeError):
-            problems.append(
-                _("Line %(line)s: the share %(value)s is not a number.")
-                % {"line": line, "value": raw}
-            )
-            continue
-        rep = people.get(rep_id) if rep_id is not None else None
-        if rep is None:
-            problems.append(_("Line %(line)s: choose a rep.") % {"line": line})
-            continue
-        if percent <= 0:
-            problems.append(
-                _("Line %(line)s: %(rep)s's share must be more than 0%%.")
-                % {"line": line, "rep": rep}
-            )
-        elif percent > HUNDRED:
-            problems.append(
-                _("Line %(line)s: %(rep)s's share cannot exceed 100%%.")
-                % {"line": line, "rep": rep}
-            )
-        elif percent != percent.quantize(CENT):
-            problems.append(
-                _("Line %(line)s: use at most two decimal places (%(value)s).")
-                % {"line": line, "value": raw}
-            )
-        if rep.pk in seen:
-            problems.append(
-                _("%(rep)s appears more than once: give each rep one share.") % {"rep": rep}
-            )
-        seen.add(rep.pk)
-        if rep.pk not in allowed:
-            problems.append(
-                _(
-                    "%(rep)s cannot receive credit here: choose an active rep or manager "
-                    "in your team."
-                )
-                % {"rep": rep}
-            )
-        total += percent
-        rows.append((rep, percent))
-    if not problems and total != HUNDRED:
-        problems.append(
-            _("The shares add up to %(total)s%%; they must total exactly 100.00%%.")
-            % {"total": f"{total:.2f}"}
-        )
-    if problems:
-        raise ValidationError({"credits": problems})
-    return rows
+    return check_credit_split(credits, allowed_ids=allowed)
 
 
 def _default_credits(*, owner, opportunity) -> list[tuple]:
