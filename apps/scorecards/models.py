@@ -128,6 +128,28 @@ class RecomputeJob(models.Model):
         return min(100, self.done_chunks * 100 // self.total_chunks)
 
 
+class RecomputeChunk(models.Model):
+    """One chunk of a job: its reps, and when it was done (a redelivered chunk counts once)."""
+
+    job = models.ForeignKey(
+        RecomputeJob, verbose_name=_("job"), on_delete=models.CASCADE, related_name="chunks"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    rep_ids = models.JSONField(_("reps"), default=list)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "number"]
+        verbose_name = _("recompute chunk")
+        verbose_name_plural = _("recompute chunks")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "number"], name="one_chunk_number_per_job")
+        ]
+
+    def __str__(self):
+        return f"{self.job_id} #{self.number}"
+
+
 class StaleRepPeriod(models.Model):
     """A rep-period whose data changed since its scorecard was computed (refreshed by a job)."""
 

@@ -24,7 +24,7 @@ from apps.scorecards.choices import (
     UPSERT_BATCH_SIZE,
     JobStatus,
 )
-from apps.scorecards.models import RecomputeJob, Scorecard, StaleRepPeriod
+from apps.scorecards.models import RecomputeChunk, RecomputeJob, Scorecard, StaleRepPeriod
 
 #: Fields an upsert rewrites (everything but the key and the id).
 UPDATE_FIELDS = [
@@ -88,7 +88,7 @@ def _rep_targets(target) -> RepTargets:
     if target is None:
         return RepTargets()
     return RepTargets(
-        sales_target=target.sales_target if target.sales_target else None,
+        sales_target=target.sales_target,
         new_customers_target=target.new_customers_target,
         collection_rate_target=target.collection_rate_target,
     )
@@ -259,8 +259,8 @@ def recompute_job_create(*, period_key: str, requested_by=None) -> RecomputeJob:
     return job
 
 
-def recompute_job_start(*, job_id: int) -> list[list[int]]:
-    """Claim a queued job and split its reps into chunks; returns the chunks to run.
+def recompute_job_start(*, job_id: int) -> list[int]:
+    """Claim a queued job and split its reps into numbered chunks; returns the numbers to run.
 
     Only one worker wins the claim (``status`` queued -> running); a job already claimed or
     finished returns no chunks, so a redelivered task is harmless.
@@ -272,30 +272,43 @@ def recompute_job_start(*, job_id: int) -> list[list[int]]:
         return []
     rep_ids = list(selectors.scorecard_reps().values_list("pk", flat=True))
     size = chunk_size()
-    chunks = [rep_ids[i : i + size] for i in range(0, len(rep_ids), size)]
-    RecomputeJob.objects.filter(pk=job_id).update(total_chunks=len(chunks))
+    chunks = [
+        RecomputeChunk(job_id=job_id, number=number, rep_ids=rep_ids[start : start + size])
+        for number, start in enumerate(range(0, len(rep_ids), size), start=1)
+    ]
+    with transaction.atomic():
+        RecomputeChunk.objects.bulk_create(chunks)
+        RecomputeJob.objects.filter(pk=job_id).update(total_chunks=len(chunks))
     if not chunks:
         _finish_if_complete(job_id)
-    return chunks
+    return [chunk.number for chunk in chunks]
 
 
-def recompute_job_run_chunk(*, job_id: int, rep_ids: list[int]) -> None:
+def recompute_job_run_chunk(*, job_id: int, number: int) -> None:
     """Recompute one chunk of a running job and count it done; the last chunk finishes the job.
 
-    Progress is an atomic ``F()`` increment, so any number of workers may run chunks at once.
-    A failure marks the job failed with the error (the chunk's previous scorecards stay).
+    The chunk's scorecards and its "done" mark commit together, and only a chunk not yet
+    done counts (a redelivered chunk recomputes harmlessly and counts once). Progress is an
+    atomic ``F()`` increment, so any number of workers may run chunks at once. A failure marks
+    the job failed with the error (the chunk's previous scorecards stay).
     """
     job = RecomputeJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).first()
-    if job is None:
+    chunk = RecomputeChunk.objects.filter(job_id=job_id, number=number).first()
+    if job is None or chunk is None:
         return
     try:
-        scorecards_recompute(period_key=job.period_key, rep_ids=rep_ids)
+        with transaction.atomic():
+            scorecards_recompute(period_key=job.period_key, rep_ids=chunk.rep_ids)
+            first_time = RecomputeChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(
+                done_at=timezone.now()
+            )
+            if first_time:
+                RecomputeJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+                    done_chunks=F("done_chunks") + 1
+                )
     except Exception as error:
         recompute_job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
         raise
-    RecomputeJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
-        done_chunks=F("done_chunks") + 1
-    )
     _finish_if_complete(job_id)
 
 

@@ -10,15 +10,15 @@ from apps.scorecards import services
 @shared_task(name="scorecards.recompute_period")
 def recompute_period(job_id: int) -> int:
     """Claim the job, split its reps into chunks and fan the chunks out."""
-    chunks = services.recompute_job_start(job_id=job_id)
-    for rep_ids in chunks:
-        recompute_chunk.delay(job_id, rep_ids)
-    return len(chunks)
+    numbers = services.recompute_job_start(job_id=job_id)
+    for number in numbers:
+        recompute_chunk.delay(job_id, number)
+    return len(numbers)
 
 
 @shared_task(name="scorecards.recompute_chunk")
-def recompute_chunk(job_id: int, rep_ids: list[int]) -> None:
-    services.recompute_job_run_chunk(job_id=job_id, rep_ids=rep_ids)
+def recompute_chunk(job_id: int, number: int) -> None:
+    services.recompute_job_run_chunk(job_id=job_id, number=number)
 
 
 @shared_task(name="scorecards.refresh_current_month")

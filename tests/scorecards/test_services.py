@@ -283,10 +283,12 @@ def test_job_runs_in_chunks_and_finishes_when_every_chunk_is_done(settings):
     order(reps[0], CustomerFactory(owner=reps[0]), "10.00", "2026-10-01")
     job = RecomputeJob.objects.create(period_key="2026-10")
     chunks = services.recompute_job_start(job_id=job.pk)
-    assert [len(c) for c in chunks] == [2, 2, 1]
+    assert chunks == [1, 2, 3]
+    assert [len(c.rep_ids) for c in job.chunks.all()] == [2, 2, 1]
     assert services.recompute_job_start(job_id=job.pk) == []  # claimed once only
-    for rep_ids in chunks[:2]:
-        services.recompute_job_run_chunk(job_id=job.pk, rep_ids=rep_ids)
+    for number in chunks[:2]:
+        services.recompute_job_run_chunk(job_id=job.pk, number=number)
+    services.recompute_job_run_chunk(job_id=job.pk, number=2)  # redelivered: counts once
     job.refresh_from_db()
     assert (job.status, job.done_chunks, job.total_chunks, job.progress_percent) == (
         "running",
@@ -294,7 +296,7 @@ def test_job_runs_in_chunks_and_finishes_when_every_chunk_is_done(settings):
         3,
         66,
     )
-    services.recompute_job_run_chunk(job_id=job.pk, rep_ids=chunks[2])
+    services.recompute_job_run_chunk(job_id=job.pk, number=chunks[2])
     job.refresh_from_db()
     assert (job.status, job.progress_percent) == ("done", 100)
     assert job.finished_at is not None
@@ -311,7 +313,7 @@ def test_a_failing_chunk_marks_the_job_failed_with_the_error(monkeypatch):
 
     monkeypatch.setattr(services, "scorecards_recompute", explode)
     with pytest.raises(RuntimeError):
-        services.recompute_job_run_chunk(job_id=job.pk, rep_ids=chunks[0])
+        services.recompute_job_run_chunk(job_id=job.pk, number=chunks[0])
     job.refresh_from_db()
     assert job.status == "failed"
     assert "database went away" in job.error
@@ -350,8 +352,8 @@ def test_a_chunk_of_many_reps_gives_the_same_figures_as_everyone(monkeypatch, se
     monkeypatch.setattr(selectors, "FEW_REPS", 1)  # chunks of 2+ reps use the id-range path
     settings.SCORECARD_CHUNK_SIZE = 4
     job = RecomputeJob.objects.create(period_key="2026-10")
-    for rep_ids in services.recompute_job_start(job_id=job.pk):
-        services.recompute_job_run_chunk(job_id=job.pk, rep_ids=rep_ids)
+    for number in services.recompute_job_start(job_id=job.pk):
+        services.recompute_job_run_chunk(job_id=job.pk, number=number)
     got = {c.rep_id: (c.sales, c.collected, c.new_customers) for c in Scorecard.objects.all()}
     assert got == expected
     assert len(got) == len(people)

@@ -107,8 +107,8 @@ class Command(BaseCommand):
             job = RecomputeJob.objects.create(period_key=period.key, error="")
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
-                for rep_ids in services.recompute_job_start(job_id=job.pk):
-                    services.recompute_job_run_chunk(job_id=job.pk, rep_ids=rep_ids)
+                for number in services.recompute_job_start(job_id=job.pk):
+                    services.recompute_job_run_chunk(job_id=job.pk, number=number)
                 recompute_s.append(time.perf_counter() - started)
             job.refresh_from_db()
             RecomputeJob.objects.filter(pk=job.pk).update(error="bench")

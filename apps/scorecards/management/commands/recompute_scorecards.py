@@ -48,14 +48,14 @@ class Command(BaseCommand):
 
     def recompute(self, key: str) -> None:
         job = RecomputeJob.objects.create(period_key=key)
-        chunks = services.recompute_job_start(job_id=job.pk)
-        total = len(chunks)
+        numbers = services.recompute_job_start(job_id=job.pk)
+        total = len(numbers)
         self.bar(key, 0, total)
-        for done, rep_ids in enumerate(chunks, start=1):
-            services.recompute_job_run_chunk(job_id=job.pk, rep_ids=rep_ids)
+        for done, number in enumerate(numbers, start=1):
+            services.recompute_job_run_chunk(job_id=job.pk, number=number)
             self.bar(key, done, total)
         job.refresh_from_db()
-        self.stdout.write(f"{key}: {job.status} ({sum(len(c) for c in chunks)} reps)")
+        self.stdout.write(f"{key}: {job.status}")
 
     def bar(self, key: str, done: int, total: int) -> None:
         filled = BAR_WIDTH if not total else BAR_WIDTH * done // total
