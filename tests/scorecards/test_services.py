@@ -357,3 +357,46 @@ def test_a_chunk_of_many_reps_gives_the_same_figures_as_everyone(monkeypatch, se
     got = {c.rep_id: (c.sales, c.collected, c.new_customers) for c in Scorecard.objects.all()}
     assert got == expected
     assert len(got) == len(people)
+
+
+def test_each_undefined_kpi_drops_out_and_the_rest_are_renormalised():
+    rep = RepFactory()
+    scheme(
+        Cycle.ANNUAL,
+        {
+            Kpi.SALES_ACHIEVEMENT_RATE: ("20", "100"),
+            Kpi.SALES_GROWTH_RATE: ("20", "10"),
+            Kpi.NEW_CUSTOMERS: ("20", "2"),
+            Kpi.RETENTION_RATE: ("20", "90"),
+            Kpi.COLLECTION_RATE: ("10", "95"),
+            Kpi.CUSTOMER_SATISFACTION: ("10", "90"),
+        },
+    )
+    target(rep, "2026", sales_target=D("2000"))
+    order(rep, CustomerFactory(owner=rep, lead_grade="C"), "1000.00", "2026-03-02")
+    year = card(rep, "2026")
+    # Defined: achievement 50 % -> 50; new customers 1 of 2 -> 50. Undefined: growth (no sales
+    # in 2025), retention (no customers at start), collection (nothing due), satisfaction.
+    assert {k for k, v in year.kpi_scores.items() if v["score"] is None} == {
+        Kpi.SALES_GROWTH_RATE,
+        Kpi.RETENTION_RATE,
+        Kpi.COLLECTION_RATE,
+        Kpi.CUSTOMER_SATISFACTION,
+    }
+    assert (year.sales_growth_rate, year.retention_rate, year.collection_rate) == (None, None, None)
+    assert year.score == D("50.00")
+
+
+def test_the_periodic_tasks_are_scheduled_by_the_migration():
+    from django_celery_beat.models import PeriodicTask
+
+    tasks = dict(
+        PeriodicTask.objects.filter(task__startswith="scorecards.").values_list("task", "name")
+    )
+    assert set(tasks) == {
+        "scorecards.refresh_current_month",
+        "scorecards.close_month",
+        "scorecards.refresh_stale",
+    }
+    close = PeriodicTask.objects.get(task="scorecards.close_month")
+    assert close.crontab.day_of_month == "1"
