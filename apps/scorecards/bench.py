@@ -21,7 +21,7 @@ from apps.core.choices import Role
 from apps.customers.models import Customer
 from apps.opportunities.models import Opportunity
 from apps.sales.models import Order, OrderCredit, Payment, Receivable
-from apps.scorecards.models import RecomputeJob, Scorecard, StaleRepPeriod
+from apps.scorecards.models import RecomputeChunk, RecomputeJob, Scorecard, StaleRepPeriod
 
 TEAM_NAME = "Bench team"
 REP_PREFIX = "bench_rep_"
@@ -284,6 +284,7 @@ def drop() -> None:
         Customer.objects.filter(name__startswith=CUSTOMER_PREFIX),
         Scorecard.objects.filter(rep__in=reps),
         StaleRepPeriod.objects.filter(rep__in=reps),
+        RecomputeChunk.objects.filter(job__error__startswith="bench"),
         RecomputeJob.objects.filter(error__startswith="bench"),
         User.objects.filter(username__startswith=REP_PREFIX),
     ]
