@@ -357,3 +357,29 @@ def team_average(scorecard) -> dict:
         collection_rate=Avg("collection_rate"),
         members=Count("pk"),
     )
+
+
+def rep_monthly_history(*, rep, months: list[str]) -> list[dict]:
+    """The rep's monthly scorecards for ``months`` beside their team's averages (two
+    queries): ``[{"period", "card", "team": {score, sales_achievement_rate, ...}}]``."""
+    cards = {
+        card.period_key: card for card in Scorecard.objects.filter(rep=rep, period_key__in=months)
+    }
+    averages = {}
+    if rep.team_id is not None:
+        averages = {
+            row["period_key"]: row
+            for row in Scorecard.objects.filter(rep__team_id=rep.team_id, period_key__in=months)
+            .values("period_key")
+            .annotate(
+                score=Avg("score"),
+                sales=Avg("sales"),
+                sales_achievement_rate=Avg("sales_achievement_rate"),
+                new_customers_weighted=Avg("new_customers_weighted"),
+                collection_rate=Avg("collection_rate"),
+                members=Count("pk"),
+            )
+        }
+    return [
+        {"period": key, "card": cards.get(key), "team": averages.get(key, {})} for key in months
+    ]

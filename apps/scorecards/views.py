@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
+from apps.accounts.models import User
 from apps.accounts.views import add_service_errors
 from apps.core.mixins import FilteredListMixin
 from apps.performance.choices import Kpi
-from apps.performance.periods import MONTH, period_containing
+from apps.performance.periods import MONTH, period_containing, recent_periods
 from apps.scorecards import selectors, services
 from apps.scorecards.access import can_recompute
 from apps.scorecards.filters import ScorecardFilter
@@ -95,6 +96,24 @@ class ScorecardDetailView(LoginRequiredMixin, DetailView):
         ]
         context["team_average"] = selectors.team_average(self.object)
         context["can_recompute"] = can_recompute(self.request.user)
+        return context
+
+
+class RepDashboardView(LoginRequiredMixin, TemplateView):
+    """A rep's last 13 months: score and monthly KPIs beside the team average (SPEC §2.5).
+
+    ``/scorecards/dashboard/`` is the user's own; ``/scorecards/dashboard/<id>/`` shows a person
+    the user may see (a manager their team, HR everyone); anyone else is a 404."""
+
+    template_name = "scorecards/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rep_id = self.kwargs.get("rep_id", self.request.user.pk)
+        rep = get_object_or_404(User.objects.visible_to(self.request.user), pk=rep_id)
+        months = [p.key for p in recent_periods(MONTH, timezone.localdate(), 13)]
+        context["rep"] = rep
+        context["rows"] = list(reversed(selectors.rep_monthly_history(rep=rep, months=months)))
         return context
 
 

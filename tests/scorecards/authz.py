@@ -7,6 +7,7 @@ manager_a must get 404 (or 403) on it; HR and admin may read it. ROUTE_MODELS ma
 class has no ``model``/``queryset`` attribute.
 """
 
+from apps.accounts.models import User
 from apps.scorecards.models import RecomputeJob, Scorecard
 from tests.factories.scorecards import RecomputeJobFactory, ScorecardFactory
 
@@ -16,4 +17,5 @@ OUT_OF_SCOPE: dict = {
 }
 ROUTE_MODELS: dict = {
     "scorecards:job-status": RecomputeJob,
+    "scorecards:rep-dashboard": User,
 }

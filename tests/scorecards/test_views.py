@@ -128,3 +128,29 @@ def test_job_pages_are_scoped(client_as, cast):
         client_as(cast.admin).get(reverse("scorecards:job-detail", args=[job.pk])).status_code
         == 200
     )
+
+
+def test_dashboard_shows_the_reps_months_beside_the_team_average(client_as, cast):
+    from django.utils import timezone
+
+    from apps.performance.periods import MONTH, period_containing
+
+    key = period_containing(MONTH, timezone.localdate()).key
+    ScorecardFactory(rep=cast.rep_a, period_key=key, score="80.00")
+    ScorecardFactory(rep=cast.rep_a2, period_key=key, score="60.00")
+    response = client_as(cast.rep_a).get(reverse("scorecards:dashboard"))
+    assert response.status_code == 200
+    (latest, *older) = response.context["rows"]
+    assert latest["period"] == key
+    assert latest["card"].score == 80
+    assert latest["team"]["score"] == 70
+    assert len(older) == 12
+    assert "70.00" in response.content.decode()
+
+
+def test_dashboard_of_someone_out_of_scope_is_404(client_as, cast):
+    url = reverse("scorecards:rep-dashboard", args=[cast.rep_b.pk])
+    assert client_as(cast.rep_a).get(url).status_code == 404
+    assert client_as(cast.manager_a).get(url).status_code == 404
+    assert client_as(cast.manager_b).get(url).status_code == 200
+    assert client_as(cast.hr).get(url).status_code == 200
