@@ -383,3 +383,16 @@ def rep_monthly_history(*, rep, months: list[str]) -> list[dict]:
     return [
         {"period": key, "card": cards.get(key), "team": averages.get(key, {})} for key in months
     ]
+
+
+def reps_of_customers(customer_ids: list[int]) -> set[int]:
+    """The owners of ``customer_ids`` and every rep credited on (or owning) one of their
+    orders (one query)."""
+    owners = Customer.objects.filter(pk__in=customer_ids).order_by().values_list("owner_id")
+    credited = (
+        OrderCredit.objects.filter(order__customer__in=customer_ids)
+        .order_by()
+        .values_list("rep_id")
+    )
+    sellers = Order.objects.filter(customer__in=customer_ids).order_by().values_list("owner_id")
+    return {rep_id for (rep_id,) in owners.union(credited, sellers)}

@@ -203,13 +203,28 @@ def affected_periods(on_date: datetime.date, *, today: datetime.date | None = No
 
 
 @transaction.atomic
-def scorecards_mark_stale(*, rep_ids: Iterable[int], on_date: datetime.date) -> int:
+def scorecards_mark_stale(
+    *,
+    rep_ids: Iterable[int],
+    on_date: datetime.date,
+    customer_ids: Iterable[int] = (),
+) -> int:
     """Mark the scorecards of ``rep_ids`` for every period a change dated ``on_date`` affects
     (see :func:`affected_periods`); ``refresh_stale`` recomputes them. Returns the number of
-    rep-periods marked. Two queries whatever the number of reps and periods."""
+    rep-periods marked.
+
+    ``customer_ids``: the customers whose order history changed (a new, moved or deleted
+    order). Their owners and every rep credited on any of their orders are marked too: an
+    earlier order turns another rep's later sales to that customer into repeat sales.
+    A fixed number of queries whatever the number of reps and periods.
+    """
     if isinstance(on_date, datetime.datetime):
         on_date = timezone.localtime(on_date).date()
-    rep_ids = sorted({int(pk) for pk in rep_ids if pk is not None})
+    rep_ids = {int(pk) for pk in rep_ids if pk is not None}
+    customer_ids = [int(pk) for pk in customer_ids if pk is not None]
+    if customer_ids:
+        rep_ids.update(selectors.reps_of_customers(customer_ids))
+    rep_ids = sorted(rep_ids)
     if not rep_ids:
         return 0
     keys = [period.key for period in affected_periods(on_date)]

@@ -400,3 +400,15 @@ def test_the_periodic_tasks_are_scheduled_by_the_migration():
     }
     close = PeriodicTask.objects.get(task="scorecards.close_month")
     assert close.crontab.day_of_month == "1"
+
+
+def test_marking_a_customers_order_history_marks_every_rep_who_sold_to_it():
+    owner, seller, partner, stranger = RepFactory(), RepFactory(), RepFactory(), RepFactory()
+    customer = CustomerFactory(owner=owner)
+    order(seller, customer, "100.00", "2026-10-10", credits=[(seller, "70"), (partner, "30")])
+    order(stranger, CustomerFactory(owner=stranger), "100.00", "2026-10-10")
+    scorecards_mark_stale(
+        rep_ids=[], on_date=datetime.date(2026, 11, 2), customer_ids=[customer.pk]
+    )
+    marked = set(StaleRepPeriod.objects.values_list("rep_id", flat=True))
+    assert marked == {owner.pk, seller.pk, partner.pk}
