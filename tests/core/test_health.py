@@ -8,9 +8,12 @@ from salesperf.celery import app as celery_app
 
 
 @pytest.fixture
-def broker_down():
+def broker_down(monkeypatch):
+    dead = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)
     saved = (celery_app.conf.broker_url, celery_app.conf.broker_transport_options)
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    celery_app.conf.broker_url = dead
     celery_app.conf.broker_transport_options = {}
     yield
     celery_app.conf.broker_url, celery_app.conf.broker_transport_options = saved

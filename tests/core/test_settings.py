@@ -33,7 +33,9 @@ def test_env_helpers_parse_and_refuse_nonsense(monkeypatch):
 
 def _settings_in_subprocess(module: str, env: dict, expression: str) -> str:
     code = f"import django; django.setup(); from django.conf import settings; print({expression})"
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_", "DJANGO_"))
+    }
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
