@@ -272,6 +272,9 @@ def customer_update(*, actor, customer: Customer, **fields) -> Customer:
     customer.phone_key = normalise_phone(customer.phone)
     customer.email_key = normalise_email(customer.email)
     customer.save()
+    if new_owner is not None or "lead_grade" in changes:
+        # Development, retention and the grade weighting count for the owner (SPEC §2.2).
+        _mark_scorecards_stale(customer, reps=[old_owner.pk], since_first_order=True)
     if new_owner is not None:
         audit_record(
             actor=actor,
@@ -289,6 +292,18 @@ def customer_update(*, actor, customer: Customer, **fields) -> Customer:
             changes={"lead_grade": changes["lead_grade"]},
         )
     return customer
+
+
+def _mark_scorecards_stale(customer: Customer, *, on_date=None, reps=(), since_first_order=False):
+    """Mark the owner's scorecards that this change of ``customer`` affects as stale: from
+    ``on_date``, or (``since_first_order``) from the customer's first order or creation."""
+    from apps.scorecards.services import scorecards_mark_stale
+
+    if since_first_order:
+        first_order = customer.orders.order_by("signed_on").values_list("signed_on", flat=True)
+        created = timezone.localtime(customer.created_at).date()
+        on_date = min(filter(None, [first_order.first(), created]))
+    scorecards_mark_stale(rep_ids={customer.owner_id, *reps}, on_date=on_date)
 
 
 @transaction.atomic
@@ -314,6 +329,7 @@ def customer_mark_lost(*, actor, customer: Customer, lost_on: datetime.date | No
     customer.lost_on = lost_on
     customer.lost_reason = reason
     customer.save(update_fields=["status", "lost_on", "lost_reason", "updated_at"])
+    _mark_scorecards_stale(customer, on_date=lost_on)
     audit_record(
         actor=actor,
         action="customer.mark_lost",
@@ -332,6 +348,7 @@ def customer_reactivate(*, actor, customer: Customer, reason: str = "") -> Custo
     if customer.status != CustomerStatus.LOST:
         raise ValidationError({"status": [_("Only a lost customer can be reactivated.")]})
     old = {"lost_on": str(customer.lost_on), "lost_reason": customer.lost_reason}
+    _mark_scorecards_stale(customer, on_date=customer.lost_on)
     customer.status = CustomerStatus.ACTIVE
     customer.lost_on = None
     customer.lost_reason = ""

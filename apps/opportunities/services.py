@@ -326,6 +326,10 @@ def opportunity_update(*, actor, opportunity: Opportunity, **fields) -> Opportun
         raise ValidationError(errors)
 
     changes = {}
+    old_customer = opportunity.customer
+    confirmation_changed = (
+        "needs_confirmed" in fields and fields["needs_confirmed"] != opportunity.needs_confirmed
+    )
     for name, value in fields.items():
         old = getattr(opportunity, name)
         if old != value:
@@ -333,6 +337,8 @@ def opportunity_update(*, actor, opportunity: Opportunity, **fields) -> Opportun
                 changes[name] = [_jsonable(old), _jsonable(value)]
             setattr(opportunity, name, value)
     opportunity.save()
+    if opportunity.negotiation_reached_at and (confirmation_changed or "customer" in changes):
+        _mark_development_stale(opportunity, extra_customers=[old_customer])
     if changes:
         audit_record(
             actor=actor,
@@ -342,6 +348,15 @@ def opportunity_update(*, actor, opportunity: Opportunity, **fields) -> Opportun
             changes=changes,
         )
     return opportunity
+
+
+def _mark_development_stale(opportunity: Opportunity, *, extra_customers=()) -> None:
+    """Reaching negotiation with needs confirmed can make the customer a new customer of its
+    owner (SPEC §2.2 customer development): mark those scorecards stale."""
+    from apps.scorecards.services import scorecards_mark_stale
+
+    owners = {opportunity.customer.owner_id, *(c.owner_id for c in extra_customers)}
+    scorecards_mark_stale(rep_ids=owners, on_date=opportunity.negotiation_reached_at)
 
 
 def _stage_index(stage: str) -> int | None:
@@ -439,13 +454,18 @@ def opportunity_move(
     now = timezone.now()
     opportunity.stage = to_stage
     opportunity.probability = STAGE_PROBABILITY[to_stage]
-    if to_stage == Stage.NEGOTIATION and opportunity.negotiation_reached_at is None:
+    reaches_negotiation = (
+        to_stage == Stage.NEGOTIATION and opportunity.negotiation_reached_at is None
+    )
+    if reaches_negotiation:
         opportunity.negotiation_reached_at = now
     if to_stage in (Stage.WON, Stage.LOST):
         opportunity.closed_at = now
     if to_stage == Stage.LOST:
         opportunity.lost_reason = lost_reason
     opportunity.save()
+    if reaches_negotiation and opportunity.needs_confirmed:
+        _mark_development_stale(opportunity)
     _record_stage(
         opportunity=opportunity,
         from_stage=current,

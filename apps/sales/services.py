@@ -38,6 +38,7 @@ from apps.sales.models import (
     Payment,
     Receivable,
 )
+from apps.scorecards.services import scorecards_mark_stale
 
 HUNDRED = Decimal("100.00")
 CENT = Decimal("0.01")
@@ -263,6 +264,15 @@ def _credits_json(rows) -> list:
     return [[rep.pk if hasattr(rep, "pk") else rep, str(percent)] for rep, percent in rows]
 
 
+def _mark_scorecards_stale(order: Order, *dates, reps=(), customer_ids=()) -> None:
+    """Mark the scorecards this change of ``order`` affects as stale (refreshed in the
+    background): its owner's and credited reps' periods containing each of ``dates``."""
+    rep_ids = {order.owner_id, *reps}
+    rep_ids.update(OrderCredit.objects.filter(order=order).values_list("rep_id", flat=True))
+    for day in sorted({d for d in dates if d is not None}):
+        scorecards_mark_stale(rep_ids=rep_ids, on_date=day, customer_ids=customer_ids)
+
+
 def _store_credits(order: Order, rows: list[tuple]) -> None:
     OrderCredit.objects.filter(order=order).delete()
     OrderCredit.objects.bulk_create(
@@ -343,6 +353,7 @@ def order_create(
     _store_credits(order, rows)
     if opportunity is not None and opportunity.stage in OPEN_STAGES:
         _move_opportunity_to_won(actor=actor, opportunity=opportunity, order=order)
+    _mark_scorecards_stale(order, signed_on, customer_ids=[customer.pk])
     audit_record(
         actor=actor,
         action="order.create",
@@ -434,12 +445,25 @@ def order_update(
             setattr(order, field, value)
     if not changes:
         return order
+    old_owner_id, old_signed_on = (
+        changes.get("owner", [order.owner_id])[0],
+        changes.get("signed_on", [None])[0],
+    )
+    old_reps = set(OrderCredit.objects.filter(order=order).values_list("rep_id", flat=True))
     order.save()
     if "owner" in changes:
         credits = list(OrderCredit.objects.filter(order=order).values_list("rep_id", "percent"))
         if len(credits) == 1 and credits[0][0] == changes["owner"][0]:
             _store_credits(order, [(new_owner, HUNDRED)])
             changes["credits"] = [_credits_json(credits), _credits_json([(new_owner, HUNDRED)])]
+    if changes.keys() & {"amount", "signed_on", "owner"}:
+        _mark_scorecards_stale(
+            order,
+            order.signed_on,
+            datetime.date.fromisoformat(old_signed_on) if old_signed_on else None,
+            reps={old_owner_id, *old_reps},
+            customer_ids=[order.customer_id],
+        )
     audit_record(
         actor=actor, action="order.update", target=order, subject_user=order.owner, changes=changes
     )
@@ -485,6 +509,13 @@ def order_set_credits(*, actor, order: Order, credits: list[dict]) -> list[Order
     _store_credits(order, rows)
     new = _credits_json(rows)
     if _credits_json(old) != new:
+        # Sales, receivables and payments of the order count by these shares (SPEC §2.2).
+        _mark_scorecards_stale(
+            order,
+            order.signed_on,
+            *order.receivables.values_list("due_on", flat=True),
+            reps={rep_id for rep_id, _percent in old},
+        )
         audit_record(
             actor=actor,
             action="order.credits",
@@ -720,6 +751,7 @@ def receivable_create(
         credit_term_days=credit_term_days,
         due_on=due_on,
     )
+    _mark_scorecards_stale(order, due_on)
     audit_record(
         actor=actor,
         action="receivable.create",
@@ -783,6 +815,7 @@ def payment_record(
         reference=reference,
         recorded_by=actor if actor is not None and actor.is_authenticated else None,
     )
+    _mark_scorecards_stale(receivable.order, receivable.due_on)
     audit_record(
         actor=actor,
         action="payment.record",
@@ -820,6 +853,7 @@ def payment_reverse(*, actor, payment: Payment, reason: str) -> None:
         "recorded_by": payment.recorded_by_id,
     }
     Payment.objects.filter(pk=payment.pk).delete()
+    _mark_scorecards_stale(receivable.order, receivable.due_on)
     audit_record(
         actor=actor,
         action="payment.reverse",
