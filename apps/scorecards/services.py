@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.performance import periods as period_lib
 from apps.performance.calculations import DEFAULT_GRADE_WEIGHT, GRADE_WEIGHTS
-from apps.performance.models import WeightScheme
+from apps.performance.models import WeightScheme, WeightSchemeItem
 from apps.performance.selectors import period_setting_for, scheme_in_force, targets_by_rep
 from apps.scorecards import selectors
 from apps.scorecards.calculations import RawFigures, RepTargets, SchemeItem, scorecard_figures
@@ -94,56 +96,149 @@ def _rep_targets(target) -> RepTargets:
     )
 
 
-def scorecards_recompute(*, period_key: str, rep_ids: Iterable[int] | None = None) -> int:
-    """Recompute the scorecards of ``period_key`` for ``rep_ids`` (default: every rep).
+@dataclass
+class _Inputs:
+    """What a recompute reads: the reps, their raw figures and targets, the period's growth
+    target and the weight scheme in force. ``stale_marks``: whether stale marks may need
+    clearing (``None``: not checked, so yes)."""
 
-    Aggregates are computed set-based (a fixed number of queries whatever the number of reps or
-    orders), the formulas run in Python over the per-rep rows, and every scorecard is written
-    in one transaction with an upsert on (rep, period_key): rerunning gives the same rows with
-    the same ids, and a failure leaves the previous scorecards as they were. Returns the
-    number of scorecards written.
-    """
-    period = parse_period_key(period_key)
-    started = timezone.now()
-    rep_ids = None if rep_ids is None else sorted({int(pk) for pk in rep_ids})
+    reps: list[int]
+    raw: dict[int, RawFigures] = field(default_factory=dict)
+    targets: dict[int, RepTargets] = field(default_factory=dict)
+    growth_target: Decimal | None = None
+    scheme_id: int | None = None
+    scheme_version: int | None = None
+    items: list[SchemeItem] = field(default_factory=list)
+    stale_marks: bool | None = None
+
+
+def _inputs_of_many(period: period_lib.Period, rep_ids: list[int] | None) -> _Inputs:
+    """Everyone (``rep_ids`` None) or a chunk of many reps: one GROUP BY query per figure
+    over all (or a range of) reps, picked per rep."""
     reps = list(selectors.scorecard_reps(rep_ids=rep_ids).values_list("pk", flat=True))
     if not reps:
-        return 0
-    # Without an explicit list the aggregates run over everyone and are picked per rep below.
-    filter_ids = rep_ids
+        return _Inputs(reps=[])
     last_year = period.same_period_last_year()
     sales = selectors.sales_by_rep(
         start=period.start,
         end=period.end,
         last_year_start=last_year.start,
         last_year_end=last_year.end,
-        rep_ids=filter_ids,
+        rep_ids=rep_ids,
     )
-    collection = selectors.collection_by_rep(start=period.start, end=period.end, rep_ids=filter_ids)
+    collection = selectors.collection_by_rep(start=period.start, end=period.end, rep_ids=rep_ids)
     development = selectors.new_customers_by_owner(
-        start=period.start, end=period.end, grade_weights=_grade_weights(), rep_ids=filter_ids
+        start=period.start, end=period.end, grade_weights=_grade_weights(), rep_ids=rep_ids
     )
-    retention = selectors.retention_by_owner(start=period.start, end=period.end, rep_ids=filter_ids)
-    targets = targets_by_rep(period.key, rep_ids=filter_ids)
+    retention = selectors.retention_by_owner(start=period.start, end=period.end, rep_ids=rep_ids)
+    targets = targets_by_rep(period.key, rep_ids=rep_ids)
     setting = period_setting_for(period)
-    growth_target = setting.growth_target if setting is not None else None
     scheme = scheme_in_force(KIND_CYCLE[period.kind], period.start)
-    items = _scheme_items(scheme)
+    return _Inputs(
+        reps=reps,
+        raw={
+            rep_id: RawFigures.from_rows(
+                sales=sales.get(rep_id),
+                collection=collection.get(rep_id),
+                development=development.get(rep_id),
+                retention=retention.get(rep_id),
+            )
+            for rep_id in reps
+        },
+        targets={rep_id: _rep_targets(targets.get(rep_id)) for rep_id in reps},
+        growth_target=setting.growth_target if setting is not None else None,
+        scheme_id=scheme.pk if scheme is not None else None,
+        scheme_version=scheme.version if scheme is not None else None,
+        items=_scheme_items(scheme),
+    )
+
+
+def _inputs_of_few(
+    period: period_lib.Period, rep_ids: list[int], started: datetime.datetime
+) -> _Inputs:
+    """At most ``FEW_REPS`` reps (a refresh): ONE statement reads the reps, their figures,
+    targets, the period setting, the scheme in force and whether stale marks wait, then one
+    query reads the scheme's items. The per-rep figures come from the same indexed per-rep
+    queries as the few-reps path of the selectors, so the numbers are those of everyone."""
+    rows = selectors.rep_scorecard_inputs(
+        period=period,
+        rep_ids=rep_ids,
+        cycle=KIND_CYCLE[period.kind],
+        grade_weights=_grade_weights(),
+        marked_before=started,
+    )
+    if not rows:
+        return _Inputs(reps=[])
+    first = rows[0]
+    growth_target = None
+    if first["industry_growth_rate"] is not None:
+        growth_target = first["industry_growth_rate"] + first["challenge_margin"]
+    items = []
+    if first["scheme_id"] is not None:
+        items = [
+            SchemeItem(kpi=item.kpi, weight=item.weight, target=item.target, cap=item.cap)
+            for item in WeightSchemeItem.objects.filter(scheme_id=first["scheme_id"]).order_by(
+                "-weight", "kpi"
+            )
+        ]
+    raw, targets = {}, {}
+    for row in rows:
+        merged: dict = {}
+        for source in row["sources"]:
+            for name, value in (source or {}).items():
+                if value is not None:
+                    merged[name] = merged.get(name, 0) + value
+        raw[row["pk"]] = RawFigures.from_rows(
+            sales=merged, collection=merged, development=merged, retention=merged
+        )
+        targets[row["pk"]] = RepTargets(
+            sales_target=row["sales_target"],
+            new_customers_target=row["new_customers_target"],
+            collection_rate_target=row["collection_rate_target"],
+        )
+    return _Inputs(
+        reps=[row["pk"] for row in rows],
+        raw=raw,
+        targets=targets,
+        growth_target=growth_target,
+        scheme_id=first["scheme_id"],
+        scheme_version=first["scheme_version"],
+        items=items,
+        stale_marks=first["stale_marks"],
+    )
+
+
+def scorecards_recompute(*, period_key: str, rep_ids: Iterable[int] | None = None) -> int:
+    """Recompute the scorecards of ``period_key`` for ``rep_ids`` (default: every rep).
+
+    Aggregates are computed set-based (a fixed number of queries whatever the number of reps or
+    orders), the formulas run in Python over the per-rep rows, and every scorecard is written
+    with an upsert on (rep, period_key) together with clearing the stale marks it answers:
+    rerunning gives the same rows with the same ids, and a failure leaves the previous
+    scorecards as they were.
+
+    A refresh of at most ``selectors.FEW_REPS`` reps reads everything in one statement plus
+    the scheme's items, and when no stale mark waits writes with a single upsert statement
+    (atomic on its own). Returns the number of scorecards written.
+    """
+    period = parse_period_key(period_key)
+    started = timezone.now()
+    rep_ids = None if rep_ids is None else sorted({int(pk) for pk in rep_ids})
+    if rep_ids is not None and len(rep_ids) <= selectors.FEW_REPS:
+        inputs = _inputs_of_few(period, rep_ids, started)
+    else:
+        inputs = _inputs_of_many(period, rep_ids)
+    if not inputs.reps:
+        return 0
 
     computed_at = timezone.now()
     cards = []
-    for rep_id in reps:
-        raw = RawFigures.from_rows(
-            sales=sales.get(rep_id),
-            collection=collection.get(rep_id),
-            development=development.get(rep_id),
-            retention=retention.get(rep_id),
-        )
+    for rep_id in inputs.reps:
         figures = scorecard_figures(
-            raw,
-            targets=_rep_targets(targets.get(rep_id)),
-            items=items,
-            growth_target=growth_target,
+            inputs.raw[rep_id],
+            targets=inputs.targets[rep_id],
+            items=inputs.items,
+            growth_target=inputs.growth_target,
         )
         cards.append(
             Scorecard(
@@ -152,23 +247,31 @@ def scorecards_recompute(*, period_key: str, rep_ids: Iterable[int] | None = Non
                 period_kind=period.kind,
                 period_start=period.start,
                 period_end=period.end,
-                weight_scheme=scheme,
-                weight_scheme_version=scheme.version if scheme is not None else None,
+                weight_scheme_id=inputs.scheme_id,
+                weight_scheme_version=inputs.scheme_version,
                 computed_at=computed_at,
                 stale=False,
                 **figures,
             )
         )
+    if inputs.stale_marks is False and len(cards) <= UPSERT_BATCH_SIZE:
+        # Nothing to clear and one batch: the upsert is a single statement, atomic on its own.
+        _upsert(cards)
+        return len(cards)
     with transaction.atomic():
-        Scorecard.objects.bulk_create(
-            cards,
-            update_conflicts=True,
-            unique_fields=["rep", "period_key"],
-            update_fields=UPDATE_FIELDS,
-            batch_size=UPSERT_BATCH_SIZE,
-        )
+        _upsert(cards)
         _clear_stale_marks(period_key=period.key, rep_ids=rep_ids, before=started)
     return len(cards)
+
+
+def _upsert(cards: list[Scorecard]) -> None:
+    Scorecard.objects.bulk_create(
+        cards,
+        update_conflicts=True,
+        unique_fields=["rep", "period_key"],
+        update_fields=UPDATE_FIELDS,
+        batch_size=UPSERT_BATCH_SIZE,
+    )
 
 
 def _clear_stale_marks(*, period_key: str, rep_ids, before: datetime.datetime) -> None:

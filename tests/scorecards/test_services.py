@@ -19,7 +19,15 @@ from apps.scorecards.services import (
     scorecards_refresh_stale,
 )
 from tests.factories import CustomerFactory, ManagerFactory, RepFactory, UserFactory
-from tests.scorecards.helpers import card, day, order, payment, receivable, scheme
+from tests.scorecards.helpers import (
+    card,
+    day,
+    figures_of,
+    order,
+    payment,
+    receivable,
+    scheme,
+)
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -227,6 +235,52 @@ def test_query_count_does_not_depend_on_the_number_of_reps():
             rep_ids=list(Scorecard.objects.values_list("rep_id", flat=True)[:5]),
         )
     assert len(one) == len(few)
+
+
+def test_refreshing_one_rep_reads_everything_in_one_statement(django_assert_num_queries):
+    from apps.scorecards import selectors
+
+    scheme("monthly", MONTHLY)
+    people = _population(3)
+    scorecards_recompute(period_key="2026-10", rep_ids=[people[0].pk])  # compiles the statement
+    # Compiled once per number of reps and rerun with each call's values.
+    assert selectors._compiled_statement(1, services._grade_weights()) is not None
+    assert selectors._compiled_statement(3, services._grade_weights()) is not None
+    # The rep, figures, target, period setting and scheme in one statement, then the
+    # scheme's items, then the upsert (no stale mark waits, so no delete and no savepoint).
+    with django_assert_num_queries(3):
+        assert scorecards_recompute(period_key="2026-10", rep_ids=[people[1].pk]) == 1
+    with django_assert_num_queries(3):
+        assert scorecards_recompute(period_key="2026-10", rep_ids=[p.pk for p in people]) == 3
+
+
+def test_refreshing_one_rep_with_a_stale_mark_clears_it_in_the_same_transaction(
+    django_assert_num_queries,
+):
+    scheme("monthly", MONTHLY)
+    rep, other = _population(2)
+    scorecards_mark_stale(rep_ids=[rep.pk, other.pk], on_date=datetime.date(2026, 10, 15))
+    # Two reads, then savepoint, upsert, delete of the marks, release.
+    with django_assert_num_queries(6):
+        scorecards_recompute(period_key="2026-10", rep_ids=[rep.pk])
+    assert not StaleRepPeriod.objects.filter(rep=rep, period_key="2026-10").exists()
+    assert StaleRepPeriod.objects.filter(rep=other, period_key="2026-10").exists()
+    assert Scorecard.objects.get(rep=rep, period_key="2026-10").stale is False
+
+
+def test_a_refresh_without_the_compiled_statement_gives_the_same_figures(monkeypatch):
+    from apps.scorecards import selectors
+
+    scheme("monthly", MONTHLY)
+    people = _population(4)
+    target(people[0], "2026-10", sales_target=D("150.00"), collection_rate_target=D("90"))
+    scorecards_recompute(period_key="2026-10")
+    everyone = {c.rep_id: figures_of(c) for c in Scorecard.objects.all()}
+    monkeypatch.setattr(selectors, "_compiled_statement", lambda *args: None)
+    scorecards_recompute(period_key="2026-10", rep_ids=[p.pk for p in people[:2]])
+    alone = {c.rep_id: figures_of(c) for c in Scorecard.objects.filter(rep__in=people[:2])}
+    assert alone == {p.pk: everyone[p.pk] for p in people[:2]}
+    assert alone[people[0].pk]["sales_target"] == D("150.00")
 
 
 # --- stale marks ----------------------------------------------------------------------------
