@@ -1,9 +1,9 @@
 """Synthetic organisation for ``bench_kpis``: generate, measure, drop.
 
-Every generated row is tagged (user names ``bench_rep_*``, customers ``Bench customer *``,
-orders ``BENCH-*``, opportunities ``Bench opportunity *``) so that :func:`drop` removes exactly
-them. PostgreSQL generates rows server-side with ``INSERT ... SELECT generate_series``; other
-backends use batched ``bulk_create``.
+Every generated row is tagged (user names ``bench_rep_*`` and ``bench_manager_*``, customers
+``Bench customer *``, orders ``BENCH-*``, opportunities ``Bench opportunity *``) so that
+:func:`drop` removes exactly them. PostgreSQL generates rows server-side with
+``INSERT ... SELECT generate_series``; other backends use batched ``bulk_create``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import time
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.models import Team, User
@@ -25,6 +26,7 @@ from apps.scorecards.models import RecomputeChunk, RecomputeJob, Scorecard, Stal
 
 TEAM_NAME = "Bench team"
 REP_PREFIX = "bench_rep_"
+MANAGER_PREFIX = "bench_manager_"
 CUSTOMER_PREFIX = "Bench customer "
 ORDER_PREFIX = "BENCH-"
 OPPORTUNITY_PREFIX = "Bench opportunity "
@@ -36,11 +38,12 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def generate(*, reps: int, orders: int, seed: int = 1) -> dict:
-    """Create the organisation: reps, customers (one per 5 orders), orders with credits (every
-    10th shared 60/40), one receivable per order (due 30 days after signing), payments on 85 %
-    of the receivables (a quarter of them partial, some after the due date) and
-    opportunities reaching negotiation (half with needs confirmed)."""
+def generate(*, reps: int, orders: int, seed: int = 1, managers: int = 0) -> dict:
+    """Create the organisation: reps, ``managers`` active managers who own and sell nothing
+    (they get scorecards all the same, as in a real organisation), customers (one per 5
+    orders), orders with credits (every 10th shared 60/40), one receivable per order (due 30
+    days after signing), payments on 85 % of the receivables (a quarter of them partial, some
+    after the due date) and opportunities reaching negotiation (half with needs confirmed)."""
     customers = max(reps, orders // 5)
     first_day = timezone.localdate() - datetime.timedelta(days=DAYS - 1)
     team, _created = Team.objects.get_or_create(name=TEAM_NAME)
@@ -50,6 +53,7 @@ def generate(*, reps: int, orders: int, seed: int = 1) -> dict:
             _generate_postgres(team.pk, reps, customers, orders, first_day, seed)
         else:
             _generate_python(team.pk, reps, customers, orders, first_day, seed)
+        _generate_managers(team.pk, managers)
     if _is_postgres():
         # Fresh statistics and no dead index entries left by an earlier run's drop (the
         # planner probes index ends for range estimates, slow over dead entries).
@@ -261,6 +265,16 @@ def _generate_python(team_id, reps, customers, orders, first_day, seed, batch=50
         )
 
 
+def _generate_managers(team_id: int, managers: int) -> None:
+    User.objects.bulk_create(
+        [
+            User(username=f"{MANAGER_PREFIX}{i}", password="!", role=Role.MANAGER, team_id=team_id)
+            for i in range(1, managers + 1)
+        ],
+        batch_size=5000,
+    )
+
+
 def bench_rep_ids() -> list[int]:
     return list(
         User.objects.filter(username__startswith=REP_PREFIX)
@@ -274,7 +288,10 @@ def drop() -> None:
 
     Raw deletes in dependency order: nothing is loaded into Python, whatever the volume."""
     bench_orders = Order.objects.filter(number__startswith=ORDER_PREFIX).values("pk")
-    reps = User.objects.filter(username__startswith=REP_PREFIX).values("pk")
+    people = User.objects.filter(
+        Q(username__startswith=REP_PREFIX) | Q(username__startswith=MANAGER_PREFIX)
+    )
+    reps = people.values("pk")
     querysets = [
         Payment.objects.filter(receivable__order__in=bench_orders),
         Receivable.objects.filter(order__in=bench_orders),
@@ -286,7 +303,7 @@ def drop() -> None:
         StaleRepPeriod.objects.filter(rep__in=reps),
         RecomputeChunk.objects.filter(job__error__startswith="bench"),
         RecomputeJob.objects.filter(error__startswith="bench"),
-        User.objects.filter(username__startswith=REP_PREFIX),
+        people,
     ]
     with transaction.atomic():
         if _is_postgres():

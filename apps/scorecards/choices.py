@@ -20,11 +20,15 @@ KIND_CYCLE = {
     PeriodKind.YEAR: Cycle.ANNUAL,
 }
 
-#: Reps per recompute chunk (settings.SCORECARD_CHUNK_SIZE overrides it). A chunk runs a fixed
-#: number of SQL queries whatever its size, and 2,000 scorecards fit one upsert statement on
-#: PostgreSQL (65,535 bind parameters), so an organisation of up to 2,000 reps costs the same
-#: number of queries as one of 10.
-DEFAULT_CHUNK_SIZE = 2000
+#: Scorecard users (reps and managers) per recompute chunk; settings.SCORECARD_CHUNK_SIZE
+#: overrides it. A chunk runs a constant number of SQL queries whatever its size: the figures
+#: are set-based GROUP BY queries and, on PostgreSQL, its scorecards are written with ONE
+#: ``INSERT ... SELECT * FROM unnest(...)`` upsert however many rows. So an organisation of up
+#: to this many people (a 2,000-5,000-person organisation, managers included) is one chunk and
+#: costs the same number of queries as one of 10; a larger one is split into several chunks,
+#: which the job fans out to several workers (each chunk still a constant number of queries).
+DEFAULT_CHUNK_SIZE = 10_000
 
-#: Scorecards per upsert statement (SQLite allows fewer bind parameters; Django splits further).
+#: Scorecards per ``bulk_create`` statement on databases other than PostgreSQL (SQLite allows
+#: fewer bind parameters; Django splits further). PostgreSQL writes a chunk in one statement.
 UPSERT_BATCH_SIZE = 2000

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,33 +29,20 @@ from apps.scorecards.choices import (
 )
 from apps.scorecards.models import RecomputeChunk, RecomputeJob, Scorecard, StaleRepPeriod
 
-#: Fields an upsert rewrites (everything but the key and the id).
-UPDATE_FIELDS = [
-    "period_kind",
-    "period_start",
-    "period_end",
-    "sales",
-    "new_customer_sales",
-    "repeat_sales",
-    "sales_target",
-    "sales_achievement_rate",
-    "sales_last_year",
-    "sales_growth_rate",
-    "new_customers",
-    "new_customers_weighted",
-    "customers_at_start",
-    "customers_lost",
-    "retention_rate",
-    "receivable_due",
-    "collected",
-    "collection_rate",
-    "kpi_scores",
-    "score",
-    "weight_scheme",
-    "weight_scheme_version",
-    "computed_at",
-    "stale",
-]
+#: The key of a scorecard: an upsert matches on it and rewrites every other column.
+UNIQUE_FIELDS = ["rep", "period_key"]
+
+
+def _written_fields() -> list:
+    """The columns an upsert writes: every concrete field of the model but the id, read from
+    ``_meta`` so that a new field is written by both upsert paths without further ado."""
+    meta = Scorecard._meta
+    return [f for f in meta.concrete_fields if f is not meta.pk]
+
+
+def _update_fields() -> list[str]:
+    """Fields an upsert rewrites (everything but the key and the id)."""
+    return [f.name for f in _written_fields() if f.name not in UNIQUE_FIELDS]
 
 
 def parse_period_key(key) -> period_lib.Period:
@@ -254,8 +242,8 @@ def scorecards_recompute(*, period_key: str, rep_ids: Iterable[int] | None = Non
                 **figures,
             )
         )
-    if inputs.stale_marks is False and len(cards) <= UPSERT_BATCH_SIZE:
-        # Nothing to clear and one batch: the upsert is a single statement, atomic on its own.
+    if inputs.stale_marks is False and _upsert_is_one_statement(cards):
+        # Nothing to clear and one statement: the upsert is atomic on its own.
         _upsert(cards)
         return len(cards)
     with transaction.atomic():
@@ -264,14 +252,76 @@ def scorecards_recompute(*, period_key: str, rep_ids: Iterable[int] | None = Non
     return len(cards)
 
 
+def _connection():
+    return connections[router.db_for_write(Scorecard)]
+
+
+def _upsert_is_one_statement(cards: list[Scorecard]) -> bool:
+    connection = _connection()
+    if connection.vendor == "postgresql":
+        return True
+    batch = connection.ops.bulk_batch_size(_written_fields(), cards)
+    return len(cards) <= min(UPSERT_BATCH_SIZE, batch)
+
+
 def _upsert(cards: list[Scorecard]) -> None:
+    """Insert or rewrite ``cards`` on (rep, period_key), keeping the ids of existing rows.
+
+    PostgreSQL: ONE statement whatever the number of cards (:func:`_upsert_unnest`). Other
+    databases: Django's ``bulk_create``, in batches the database's parameter limit allows.
+    """
+    if not cards:
+        return
+    if _connection().vendor == "postgresql":
+        _upsert_unnest(cards)
+    else:
+        _upsert_bulk_create(cards)
+
+
+def _upsert_bulk_create(cards: list[Scorecard]) -> None:
     Scorecard.objects.bulk_create(
         cards,
         update_conflicts=True,
-        unique_fields=["rep", "period_key"],
-        update_fields=UPDATE_FIELDS,
+        unique_fields=UNIQUE_FIELDS,
+        update_fields=_update_fields(),
         batch_size=UPSERT_BATCH_SIZE,
     )
+
+
+def _array_type(field, connection) -> str:
+    """``numeric(16, 2)`` -> ``numeric[]``: the column's type without its modifiers."""
+    return re.sub(r"\s*\([^)]*\)", "", field.db_type(connection)) + "[]"
+
+
+def _upsert_unnest(cards: list[Scorecard]) -> None:
+    """PostgreSQL: ``INSERT ... SELECT * FROM unnest(%s::type[], ...) ON CONFLICT (rep_id,
+    period_key) DO UPDATE SET col = EXCLUDED.col, ...`` with one array parameter per column,
+    so the statement's parameter count is the number of columns, not rows x columns (a
+    multi-row ``VALUES`` hits PostgreSQL's 65,535 bind-parameter limit at about 2,500 rows).
+    The values are those ``bulk_create`` would write (``pre_save`` and ``get_db_prep_save``
+    of each field), and the arrays are of the columns' base types (``varchar[]``,
+    ``numeric[]``): the INSERT then converts each value to its column exactly as a ``VALUES``
+    insert does (a too-long string is an error, not silently cut by a ``varchar(n)`` cast)."""
+    connection = _connection()
+    quote = connection.ops.quote_name
+    fields = _written_fields()
+    meta = Scorecard._meta
+    key_columns = [meta.get_field(name).column for name in UNIQUE_FIELDS]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+        f" SELECT * FROM unnest({', '.join(f'%s::{_array_type(f, connection)}' for f in fields)})"
+        f" ON CONFLICT ({', '.join(quote(column) for column in key_columns)}) DO UPDATE SET "
+        + ", ".join(
+            f"{quote(f.column)} = EXCLUDED.{quote(f.column)}"
+            for f in fields
+            if f.column not in key_columns
+        )
+    )
+    params = [
+        [f.get_db_prep_save(f.pre_save(card, True), connection) for card in cards] for f in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _clear_stale_marks(*, period_key: str, rep_ids, before: datetime.datetime) -> None:

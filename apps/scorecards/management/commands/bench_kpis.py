@@ -1,14 +1,15 @@
 """Benchmark the KPI engine on a synthetic organisation.
 
-    manage.py bench_kpis --reps 2000 --orders 1000000 [--period 2026-10] [--keep]
+    manage.py bench_kpis --reps 2000 --orders 1000000 [--managers 100] [--period 2026-10] [--keep]
 
 Generates the organisation on the configured database (its own database, please: the data is
 tagged and dropped afterwards unless ``--keep``), runs a full monthly recompute through the job
 machinery, times the bare SQL GROUP BY queries that compute the same raw sums and counts, times
 the refresh of one rep-period, and prints as its LAST line one JSON object:
-``reps, orders, period, database, job_status, recompute_s, bare_sql_s, ratio, queries,
-single_refresh_s, single_refresh_queries, single_refresh_pct, generate_s, peak_rss_mb``. Each
-timing is the best of ``--repeat`` runs (default 2).
+``reps, managers, orders, period, database, job_status, scorecards, chunks, recompute_s,
+bare_sql_s, ratio, queries, single_refresh_s, single_refresh_queries, single_refresh_pct,
+generate_s, peak_rss_mb``. Each timing is the best of ``--repeat`` runs (default 2).
+``--managers N`` adds N active managers who own nothing: they get scorecards too.
 """
 
 import json
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from apps.performance.periods import MONTH, parse_period, period_containing
 from apps.scorecards import bench, services
-from apps.scorecards.models import RecomputeJob
+from apps.scorecards.models import RecomputeJob, Scorecard
 from apps.scorecards.selectors import local_midnight
 
 
@@ -40,6 +41,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--reps", type=int, default=200)
         parser.add_argument("--orders", type=int, default=100_000)
+        parser.add_argument(
+            "--managers",
+            type=int,
+            default=0,
+            help="Also create this many active managers owning nothing (they get scorecards).",
+        )
         parser.add_argument("--period", help="Month to recompute (default: the previous month).")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--keep", action="store_true", help="Keep the generated data.")
@@ -56,6 +63,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["reps"] < 1 or options["orders"] < 1:
             raise CommandError("--reps and --orders must be at least 1.")
+        if options["managers"] < 0:
+            raise CommandError("--managers must be at least 0.")
         key = options["period"] or period_containing(MONTH, timezone.localdate()).previous().key
         try:
             period = parse_period(key)
@@ -68,7 +77,10 @@ class Command(BaseCommand):
             bench.drop()
             self.stdout.write(f"Generating {options['reps']} reps, {options['orders']} orders ...")
             generated = bench.generate(
-                reps=options["reps"], orders=options["orders"], seed=options["seed"]
+                reps=options["reps"],
+                orders=options["orders"],
+                seed=options["seed"],
+                managers=options["managers"],
             )
             self.stdout.write(f"  generated in {generated['generate_s']} s")
         try:
@@ -79,6 +91,7 @@ class Command(BaseCommand):
                 bench.drop()
         result = {
             "reps": options["reps"],
+            "managers": options["managers"],
             "orders": options["orders"],
             "period": period.key,
             "database": connection.vendor,
@@ -128,6 +141,8 @@ class Command(BaseCommand):
         )
         return {
             "job_status": job.status,
+            "scorecards": Scorecard.objects.filter(period_key=period.key).count(),
+            "chunks": job.total_chunks,
             "recompute_s": round(recompute_s, 3),
             "bare_sql_s": round(bare_sql_s, 3),
             "ratio": round(recompute_s / bare_sql_s, 2) if bare_sql_s else None,
