@@ -21,3 +21,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.env
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(exist_ok=True)  # noqa: F405
+
+# Tasks queued by the code under test must never land in a developer's var/broker folder (the
+# `make run` worker would pick them up): without CELERY_BROKER_URL they stay in memory. Tests that
+# need a real worker build their own app (tests/core/test_celery.py).
+if not os.environ.get("CELERY_BROKER_URL"):
+    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    CELERY_RESULT_BACKEND = "cache+memory://"

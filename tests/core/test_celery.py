@@ -2,6 +2,7 @@
 the embedded filesystem broker that `make run` uses."""
 
 import os
+import uuid
 
 import pytest
 import redis
@@ -14,9 +15,13 @@ from tests.conftest import require_service
 
 
 def _app(**overrides) -> Celery:
+    """A Celery app of its own, with a queue of its own: messages other tests left on the shared
+    broker are never consumed by this app's worker, and no other worker takes its tasks."""
     app = Celery("salesperf-test", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(task_always_eager=False, **overrides)
+    app.conf.update(
+        task_always_eager=False, task_default_queue=f"test-{uuid.uuid4().hex}", **overrides
+    )
     import apps.core.tasks  # noqa: F401  (shared tasks attach to every app)
 
     return app
