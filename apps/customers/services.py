@@ -11,10 +11,10 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import ownership
 from apps.core.choices import Role
 from apps.core.services import audit_record
 from apps.core.text import normalise_company, normalise_email, normalise_phone
@@ -59,19 +59,9 @@ def crm_write_check(actor) -> None:
 
 
 def assignable_owners(actor):
-    """The people ``actor`` may make the owner of a record (rep: self; manager: self and the
-    members of the teams they manage; admin: any active rep or manager)."""
-    from apps.accounts.models import User
-
-    active = User.objects.filter(is_active=True)
-    role = _role(actor)
-    if actor is None or role == Role.ADMIN:
-        return active.filter(role__in=[Role.REP, Role.MANAGER])
-    if role == Role.MANAGER:
-        return active.filter(Q(pk=actor.pk) | Q(team__managers=actor)).distinct()
-    if role == Role.REP:
-        return active.filter(pk=actor.pk)
-    return active.none()
+    """The people ``actor`` may make the owner of a customer record
+    (:func:`apps.core.ownership.assignable_owners`)."""
+    return ownership.assignable_owners(actor)
 
 
 def crm_owner_resolve(*, actor, owner, errors: dict, field: str = "owner"):

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.core.choices import Role
+from apps.core import ownership
 from apps.core.scoping import sees_everything
 from apps.core.text import normalise_company, normalise_email, normalise_phone
 from apps.customers.models import Customer
@@ -210,18 +210,8 @@ def existing_duplicate_keys(
 
 
 def assignable_owners(*, actor) -> QuerySet[User]:
-    """Who ``actor`` may make the owner of a lead: a rep only themselves; a manager themselves
-    and the members of the teams they manage; an admin any active rep or manager; HR nobody."""
-    if not actor.is_authenticated:
-        return User.objects.none()
-    active_sellers = User.objects.filter(is_active=True, role__in=[Role.REP, Role.MANAGER])
-    if actor.is_superuser or actor.role == Role.ADMIN:
-        return active_sellers
-    if actor.role == Role.MANAGER:
-        return active_sellers.filter(Q(pk=actor.pk) | Q(team__managers=actor)).distinct()
-    if actor.role == Role.REP:
-        return User.objects.filter(pk=actor.pk)
-    return User.objects.none()
+    """Who ``actor`` may make the owner of a lead (see :mod:`apps.core.ownership`)."""
+    return ownership.assignable_owners(actor)
 
 
 # --- nurture plan ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.core import ownership
 from apps.core.choices import Role
 from apps.core.credits import check_credit_split
 from apps.core.services import audit_record
@@ -54,16 +55,11 @@ def _jsonable(value):
 
 
 def assignable_owners(actor):
-    """The people ``actor`` may make the owner of an opportunity.
-
-    Rep: only themselves. Manager: themselves and the members of the teams they manage.
-    Admin: every active rep or manager. HR: nobody.
-    """
+    """The people ``actor`` may make the owner of an opportunity
+    (:func:`apps.core.ownership.assignable_owners`; nobody for HR)."""
     if not permissions.can_create_opportunity(actor):
         return User.objects.none()
-    if actor.role == Role.REP and not permissions.is_admin(actor):
-        return User.objects.filter(pk=actor.pk)
-    return User.objects.visible_to(actor).filter(is_active=True, role__in=CREDIT_ROLES)
+    return ownership.assignable_owners(actor)
 
 
 def creditable_reps(actor, opportunity: Opportunity | None = None):

@@ -11,6 +11,7 @@ writing is narrower:
 from django.db.models import Q
 
 from apps.accounts.models import User
+from apps.core import ownership
 from apps.core.choices import Role
 from apps.core.scoping import sees_everything, visible_user_ids
 
@@ -48,16 +49,11 @@ def writable_orders(user, queryset):
 
 
 def assignable_owners(user):
-    """People ``user`` may make the owner of an order: a rep only themselves; a manager
-    themselves and the members of the teams they manage; an admin any active seller."""
-    active_sellers = User.objects.filter(is_active=True, role__in=SELLING_ROLES)
+    """People ``user`` may make the owner of an order (see :mod:`apps.core.ownership`); nobody
+    for those who may not write sales data."""
     if not can_write_sales(user):
         return User.objects.none()
-    if is_admin(user):
-        return active_sellers
-    if user.role == Role.MANAGER:
-        return active_sellers.filter(Q(pk=user.pk) | Q(team__managers=user)).distinct()
-    return active_sellers.filter(pk=user.pk)
+    return ownership.assignable_owners(user)
 
 
 def creditable_people(user, owner=None):
