@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.choices import JobTitle
 from apps.accounts.models import EmployeeProfile, Team, User
 from apps.core.choices import Role
-from apps.core.services import audit_record
+from apps.core.services import audit_record, audit_value
 
 PROFILE_FIELDS = (
     "job_title",
@@ -134,7 +134,7 @@ def user_update(*, actor, user: User, profile: dict | None = None, **fields) -> 
     for name, value in fields.items():
         old = getattr(user, name)
         if old != value:
-            changes[name] = [_jsonable(old), _jsonable(value)]
+            changes[name] = [audit_value(old), audit_value(value)]
             setattr(user, name, value)
     if "role" in fields:
         user.is_staff = user.role == Role.ADMIN or user.is_superuser
@@ -143,7 +143,7 @@ def user_update(*, actor, user: User, profile: dict | None = None, **fields) -> 
     for name, value in profile.items():
         old = getattr(record, name)
         if old != value:
-            changes[name] = [_jsonable(old), _jsonable(value)]
+            changes[name] = [audit_value(old), audit_value(value)]
             setattr(record, name, value)
     record.full_clean()
     record.save()
@@ -152,14 +152,6 @@ def user_update(*, actor, user: User, profile: dict | None = None, **fields) -> 
             actor=actor, action="user.update", target=user, subject_user=user, changes=changes
         )
     return user
-
-
-def _jsonable(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
 
 
 def _validate_team(*, name: str, managers, instance: Team | None, errors: dict) -> None:

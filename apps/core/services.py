@@ -6,6 +6,16 @@ from django.utils import timezone
 from apps.core.models import AuditEntry, Heartbeat
 
 
+def audit_value(value):
+    """A value as it is stored in an audit entry's ``changes``: a record by its id, plain JSON
+    types as they are, anything else (Decimal, date) as its string."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
 def audit_record(*, actor, action: str, target, subject_user=None, changes=None, reason=""):
     """Write one audit entry. Call it inside the service transaction that makes the change."""
     return AuditEntry.objects.create(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import ownership
 from apps.core.choices import Role
-from apps.core.services import audit_record
+from apps.core.services import audit_record, audit_value
 from apps.core.text import normalise_company, normalise_email, normalise_phone
 from apps.customers.choices import (
     CustomerStatus,
@@ -88,14 +88,6 @@ def crm_owner_resolve(*, actor, owner, errors: dict, field: str = "owner"):
             ]
         return None
     return owner
-
-
-def _jsonable(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
 
 
 def _visible(model, actor, obj) -> bool:
@@ -253,7 +245,7 @@ def customer_update(*, actor, customer: Customer, **fields) -> Customer:
     for name, value in data.items():
         old = getattr(customer, name)
         if old != value:
-            changes[name] = [_jsonable(old), _jsonable(value)]
+            changes[name] = [audit_value(old), audit_value(value)]
             setattr(customer, name, value)
     old_owner = customer.owner
     if new_owner is not None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Team, User
 from apps.core.choices import Role
 from apps.core.scoping import sees_everything
-from apps.core.services import audit_record
+from apps.core.services import audit_record, audit_value
 from apps.core.text import normalise_company, normalise_email, normalise_phone
 from apps.customers.models import Customer, Industry
 from apps.leads import selectors
@@ -423,7 +423,7 @@ def lead_update(*, actor, lead: Lead, confirm_duplicate: bool = False, **fields)
     for name, value in values.items():
         old = getattr(lead, name)
         if old != value:
-            changes[name] = [_jsonable(old), _jsonable(value)]
+            changes[name] = [audit_value(old), audit_value(value)]
             setattr(lead, name, value)
     if changes:
         lead.save()
@@ -438,14 +438,6 @@ def lead_update(*, actor, lead: Lead, confirm_duplicate: bool = False, **fields)
     if matches:
         _audit_confirmed_duplicate(actor=actor, lead=lead, matches=matches)
     return lead
-
-
-def _jsonable(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
 
 
 # --- grade override -------------------------------------------------------------------------

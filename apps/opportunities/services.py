@@ -15,7 +15,7 @@ from apps.accounts.models import User
 from apps.core import ownership
 from apps.core.choices import Role
 from apps.core.credits import check_credit_split
-from apps.core.services import audit_record
+from apps.core.services import audit_record, audit_value
 from apps.customers.models import Customer
 from apps.leads.models import Lead
 from apps.opportunities import permissions
@@ -44,14 +44,6 @@ CREDIT_ROLES = (Role.REP, Role.MANAGER)
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _jsonable(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
 
 
 def assignable_owners(actor):
@@ -330,7 +322,7 @@ def opportunity_update(*, actor, opportunity: Opportunity, **fields) -> Opportun
         old = getattr(opportunity, name)
         if old != value:
             if name in AUDITED_FIELDS:
-                changes[name] = [_jsonable(old), _jsonable(value)]
+                changes[name] = [audit_value(old), audit_value(value)]
             setattr(opportunity, name, value)
     opportunity.save()
     if opportunity.negotiation_reached_at and (confirmation_changed or "customer" in changes):

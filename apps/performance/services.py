@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Team, User
 from apps.core.choices import Role
 from apps.core.scoping import sees_everything
-from apps.core.services import audit_record
+from apps.core.services import audit_record, audit_value
 from apps.performance import periods
 from apps.performance.calculations import DEFAULT_CAP, money
 from apps.performance.choices import CYCLE_KPIS, Cycle, Kpi, SchemePreset
@@ -73,12 +73,6 @@ def _as_id(value) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
     return None
-
-
-def _jsonable(value):
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
 
 
 def parse_period_key(value, field: str, errors: dict, *, kind: str | None = None):
@@ -257,7 +251,7 @@ def weight_scheme_create(
             "version": version,
             "effective_from": effective_from.isoformat(),
             "preset": preset,
-            "items": [{k: _jsonable(v) for k, v in item.items()} for item in cleaned],
+            "items": [{k: audit_value(v) for k, v in item.items()} for item in cleaned],
         },
     )
     return scheme
@@ -421,11 +415,11 @@ def _write_target(*, actor, rep, period, values: dict, existing: Target | None) 
             set_by=setter,
             **values,
         )
-        changes = {field: [None, _jsonable(value)] for field, value in values.items()}
+        changes = {field: [None, audit_value(value)] for field, value in values.items()}
         action = "target.create"
     else:
         changes = {
-            field: [_jsonable(getattr(existing, field)), _jsonable(value)]
+            field: [audit_value(getattr(existing, field)), audit_value(value)]
             for field, value in values.items()
             if getattr(existing, field) != value
         }
@@ -613,7 +607,7 @@ def period_setting_set(
     if errors:
         raise ValidationError(errors)
     setting = PeriodSetting.objects.select_for_update().filter(period_key=period.key).first()
-    before = {f: _jsonable(getattr(setting, f)) for f in values} if setting is not None else {}
+    before = {f: audit_value(getattr(setting, f)) for f in values} if setting is not None else {}
     if setting is None:
         setting = PeriodSetting(
             period_key=period.key, period_kind=period.kind, period_start=period.start
@@ -626,7 +620,7 @@ def period_setting_set(
         actor=actor,
         action="period_setting.set",
         target=setting,
-        changes={field: [before.get(field), _jsonable(value)] for field, value in values.items()},
+        changes={field: [before.get(field), audit_value(value)] for field, value in values.items()},
     )
     return setting
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.core.choices import Role
 from apps.core.credits import check_credit_split
-from apps.core.services import audit_record
+from apps.core.services import audit_record, audit_value
 from apps.customers.choices import CustomerStatus
 from apps.customers.models import Customer
 from apps.opportunities.choices import OPEN_STAGES, Stage
@@ -57,14 +57,6 @@ def _today() -> datetime.date:
 def money_display(value: Decimal) -> str:
     """``1200`` -> ``"1,200.00"`` (grouped, two decimals) for messages."""
     return f"{Decimal(value).quantize(CENT):,.2f}"
-
-
-def _jsonable(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
 
 
 def _write_check(actor) -> None:
@@ -441,7 +433,7 @@ def order_update(
     ):
         old = getattr(order, field)
         if old != value:
-            changes[field] = [_jsonable(old), _jsonable(value)]
+            changes[field] = [audit_value(old), audit_value(value)]
             setattr(order, field, value)
     if not changes:
         return order
