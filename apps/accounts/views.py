@@ -10,17 +10,13 @@ from apps.accounts import selectors, services
 from apps.accounts.filters import TeamFilter, UserFilter
 from apps.accounts.forms import TeamForm, UserCreateForm, UserUpdateForm
 from apps.accounts.models import Team, User
-from apps.core.mixins import FilteredListMixin, OrganisationWideRequiredMixin, ScopedQuerysetMixin
+from apps.core.mixins import (
+    FilteredListMixin,
+    OrganisationWideRequiredMixin,
+    ScopedQuerysetMixin,
+    add_service_errors,
+)
 from apps.core.models import AuditEntry
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's field errors on the form (unknown fields go to the top)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class UserListView(FilteredListMixin, ListView):

@@ -1,9 +1,19 @@
 """Mixins for browser views: scoping, filtering and role checks, shared by every app."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.core.scoping import sees_everything
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: each field's messages on that field
+    (fields the form does not have go to the top), message-only errors at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 class ScopedQuerysetMixin(LoginRequiredMixin):

@@ -5,8 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
-from apps.accounts.views import add_service_errors
-from apps.core.mixins import FilteredListMixin, ScopedQuerysetMixin
+from apps.core.mixins import FilteredListMixin, ScopedQuerysetMixin, add_service_errors
 from apps.core.models import AuditEntry
 from apps.customers import selectors, services
 from apps.customers.filters import (

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
-from apps.accounts.views import add_service_errors
-from apps.core.mixins import FilteredListMixin, OrganisationWideRequiredMixin
+from apps.core.mixins import FilteredListMixin, OrganisationWideRequiredMixin, add_service_errors
 from apps.core.models import AuditEntry
 from apps.leads import selectors, services
 from apps.leads.choices import OPEN_STATUSES, Grade, LeadStatus

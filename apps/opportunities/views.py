@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from apps.accounts.views import add_service_errors
+from apps.core.mixins import add_service_errors
 from apps.core.models import AuditEntry
 from apps.customers.models import Customer
 from apps.leads.models import Lead

@@ -13,9 +13,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from apps.accounts.views import add_service_errors
 from apps.core.choices import Role
-from apps.core.mixins import FilteredListMixin, RoleRequiredMixin, ScopedQuerysetMixin
+from apps.core.mixins import (
+    FilteredListMixin,
+    RoleRequiredMixin,
+    ScopedQuerysetMixin,
+    add_service_errors,
+)
 from apps.core.models import AuditEntry
 from apps.core.scoping import sees_everything
 from apps.performance import periods, selectors, services

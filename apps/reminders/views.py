@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
-from apps.accounts.views import add_service_errors
-from apps.core.mixins import OrganisationWideRequiredMixin
+from apps.core.mixins import OrganisationWideRequiredMixin, add_service_errors
 from apps.core.scoping import sees_everything
 from apps.reminders import calendar, selectors, services
 from apps.reminders.filters import ReminderFilter

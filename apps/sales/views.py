@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from apps.accounts.models import User
-from apps.accounts.views import add_service_errors
-from apps.core.mixins import FilteredListMixin
+from apps.core.mixins import FilteredListMixin, add_service_errors
 from apps.customers.models import Customer
 from apps.opportunities.models import Opportunity
 from apps.sales import access, exports, selectors, services

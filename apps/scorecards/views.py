@@ -15,8 +15,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from apps.accounts.models import User
-from apps.accounts.views import add_service_errors
-from apps.core.mixins import FilteredListMixin
+from apps.core.mixins import FilteredListMixin, add_service_errors
 from apps.performance.choices import Kpi
 from apps.performance.periods import MONTH, period_containing, recent_periods
 from apps.scorecards import selectors, services
