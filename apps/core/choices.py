@@ -11,3 +11,19 @@ class Role(models.TextChoices):
 
 #: Roles that see every record of the organisation.
 ORGANISATION_WIDE_ROLES = frozenset({Role.HR, Role.ADMIN})
+
+
+class CompanySize(models.TextChoices):
+    """A lead's or customer's size (shared by leads, customers and the lead-grading rubric)."""
+
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")
+
+
+class Grade(models.TextChoices):
+    """A lead's grade, kept by the customer it becomes (weights the new-customer KPI)."""
+
+    A = "A", _("A – high intent")
+    B = "B", _("B – potential")
+    C = "C", _("C – to be nurtured")

@@ -2,13 +2,17 @@
 
 A rep owns what they create; a manager may give a record to themselves or to a member of a team
 they manage; an admin to any active rep or manager; HR (read-only on CRM data) to nobody.
+:func:`resolve_owner` applies the rule to a create or an update and words the refusal in the
+caller's terms (:class:`OwnerMessages`).
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db.models import Q
 
-from apps.core.choices import Role
-
-SELLING_ROLES = (Role.REP, Role.MANAGER)
+from apps.core.permissions import SELLING_ROLES, is_admin, is_manager, is_rep
 
 
 def assignable_owners(actor):
@@ -23,10 +27,76 @@ def assignable_owners(actor):
         return sellers
     if not actor.is_authenticated:
         return User.objects.none()
-    if actor.is_superuser or actor.role == Role.ADMIN:
+    if is_admin(actor):
         return sellers
-    if actor.role == Role.MANAGER:
-        return sellers.filter(Q(pk=actor.pk) | Q(team__managers=actor)).distinct()
-    if actor.role == Role.REP:
+    if is_manager(actor):
+        managed = User.objects.filter(team__managers=actor).values("pk")
+        return sellers.filter(Q(pk=actor.pk) | Q(pk__in=managed))
+    if is_rep(actor):
         return User.objects.filter(pk=actor.pk)
     return User.objects.none()
+
+
+@dataclass(frozen=True)
+class OwnerMessages:
+    """How a refusal is worded for one kind of record (each may use ``%(name)s``, the chosen
+    person)."""
+
+    #: No owner was chosen and none can be assumed.
+    required: str
+    #: A manager chose someone outside the teams they manage.
+    not_in_team: str
+    #: An admin (or the system) chose someone who cannot own records.
+    cannot_own: str
+    #: A rep chose someone else on an update; ``None`` keeps the current owner silently.
+    rep_hands_over: str | None = None
+
+
+def resolve_owner(
+    *,
+    actor,
+    owner,
+    errors: dict,
+    messages: OwnerMessages,
+    field: str = "owner",
+    current=None,
+    default_to_actor: bool = True,
+    default_to_any_actor: bool = False,
+    rep_owns_own: bool = True,
+):
+    """The owner a new (``current=None``) or edited record gets, or ``None`` with
+    ``errors[field]`` set.
+
+    - No owner chosen: an update keeps ``current``; a create defaults to a rep or manager
+      ``actor`` when ``default_to_actor`` (else ``messages.required``). With
+      ``default_to_any_actor`` (orders) a create defaults to any ``actor`` (admin too), who
+      is then checked like a chosen owner below.
+    - A rep (``rep_owns_own``) always owns what they create and cannot hand a record over:
+      on an update a different owner is refused with ``messages.rep_hands_over`` or, when that
+      is ``None``, ignored.
+    - Otherwise the owner must be one of :func:`assignable_owners` of ``actor`` (keeping the
+      current owner is always allowed).
+    """
+    if owner is None:
+        if current is not None:
+            return current
+        if actor is not None and default_to_any_actor:
+            owner = actor
+        elif default_to_actor and actor is not None and (is_rep(actor) or is_manager(actor)):
+            return actor
+        else:
+            errors[field] = [messages.required]
+            return None
+    if rep_owns_own and actor is not None and is_rep(actor):
+        if current is None:
+            return actor
+        if owner.pk != current.pk and messages.rep_hands_over is not None:
+            errors[field] = [messages.rep_hands_over % {"name": owner}]
+        return current
+    if current is not None and owner.pk == current.pk:
+        return owner
+    if not assignable_owners(actor).filter(pk=owner.pk).exists():
+        message = messages.not_in_team if is_manager(actor) else messages.cannot_own
+        errors[field] = [message % {"name": owner}]
+        return None
+    return owner

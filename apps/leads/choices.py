@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Shared vocabulary (customers use them too), defined in core and re-exported here.
+from apps.core.choices import CompanySize, Grade  # noqa: F401
+
 
 class LeadSource(models.TextChoices):
     WEBSITE_INQUIRY = "website_inquiry", _("Website inquiry")
@@ -10,12 +13,6 @@ class LeadSource(models.TextChoices):
     CHANNEL_REFERRAL = "channel_referral", _("Channel-partner referral")
     CUSTOMER_REFERRAL = "customer_referral", _("Customer referral")
     EXHIBITION = "exhibition", _("Exhibition / summit")
-
-
-class CompanySize(models.TextChoices):
-    SMALL = "small", _("Small")
-    MEDIUM = "medium", _("Medium")
-    LARGE = "large", _("Large")
 
 
 class NeedMatch(models.TextChoices):
@@ -28,12 +25,6 @@ class DecisionComplexity(models.TextChoices):
     COMPLEX = "complex", _("Complex")
     MODERATE = "moderate", _("Moderate")
     SIMPLE = "simple", _("Simple")
-
-
-class Grade(models.TextChoices):
-    A = "A", _("A – high intent")
-    B = "B", _("B – potential")
-    C = "C", _("C – to be nurtured")
 
 
 class LeadStatus(models.TextChoices):
