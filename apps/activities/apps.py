@@ -6,3 +6,10 @@ class ActivitiesConfig(AppConfig):
     name = "apps.activities"
     label = "activities"
     verbose_name = _("Activities")
+
+    def ready(self):
+        from apps.activities.selectors import customer_activities, opportunity_activities
+        from apps.core import related
+
+        related.register("customers.Customer", "activities", customer_activities)
+        related.register("opportunities.Opportunity", "activities", opportunity_activities)

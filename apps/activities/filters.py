@@ -6,11 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from apps.activities.choices import ActivityKind
 from apps.activities.models import Activity
 from apps.customers.filters import CrmOwnedFilterSet, visible_customers, visible_leads
+from apps.opportunities.models import Opportunity
 
 
 def visible_opportunities(request):
-    from apps.opportunities.models import Opportunity
-
     if request is None:
         return Opportunity.objects.none()
     return Opportunity.objects.visible_to(request.user)

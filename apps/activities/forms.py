@@ -3,6 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.activities.choices import ActivityKind
+from apps.customers.models import Customer
+from apps.leads.models import Lead
+from apps.opportunities.models import Opportunity
 
 LINKS = ("lead", "customer", "opportunity")
 
@@ -30,10 +33,6 @@ class ActivityForm(forms.Form):
     )
 
     def __init__(self, *args, user, fixed: dict | None = None, **kwargs):
-        from apps.customers.models import Customer
-        from apps.leads.models import Lead
-        from apps.opportunities.models import Opportunity
-
         super().__init__(*args, **kwargs)
         self.fixed = fixed or {}
         customers = Customer.objects.visible_to(user).only("pk", "name")

@@ -17,6 +17,18 @@ def activity_list(*, user) -> QuerySet[Activity]:
     )
 
 
+def customer_activities(*, user, obj) -> QuerySet[Activity]:
+    """The customer page's timeline: the latest 50 activities of customer ``obj`` that ``user``
+    sees (registered as its ``activities`` list, see :mod:`apps.core.related`)."""
+    return activity_list(user=user).filter(customer=obj)[:50]
+
+
+def opportunity_activities(*, user, obj) -> QuerySet[Activity]:
+    """The opportunity page's activities: the latest 20 of opportunity ``obj`` that ``user``
+    sees (registered as its ``activities`` list, see :mod:`apps.core.related`)."""
+    return obj.activities.visible_to(user).select_related("owner")[:20]
+
+
 def visits_since(*, customer_ids: Iterable[int], since: datetime.date) -> set[int]:
     """The ids among ``customer_ids`` with a visit on or after ``since`` (one query)."""
     ids = list(customer_ids)

@@ -9,9 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.activities import permissions
 from apps.activities.choices import ActivityKind
 from apps.activities.models import Activity
-from apps.customers.services import crm_owner_resolve, crm_write_check
+from apps.core.ownership import resolve_owner
+from apps.core.permissions import require
+from apps.customers.models import Customer
+from apps.leads.models import Lead
+from apps.opportunities.models import Opportunity
 
 #: Kinds that count as contacting a lead (an e-mail does not).
 CONTACT_KINDS = frozenset(
@@ -45,10 +50,6 @@ LINKS = ("lead", "customer", "opportunity")
 
 
 def _validate(*, actor, data: dict, errors: dict, check_visible=LINKS) -> None:
-    from apps.customers.models import Customer
-    from apps.leads.models import Lead
-    from apps.opportunities.models import Opportunity
-
     if data["kind"] not in ActivityKind.values:
         errors["kind"] = [_("Choose call, visit, meeting, demo or e-mail.")]
     data["subject"] = (data["subject"] or "").strip()
@@ -125,7 +126,7 @@ def activity_create(
     Given only an opportunity, the activity is also filed under its customer. A call, visit,
     meeting or demo against a lead records the lead as contacted.
     """
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     errors: dict[str, list[str]] = {}
     data = {
         "kind": kind,
@@ -138,7 +139,9 @@ def activity_create(
         "next_step": next_step,
         "next_step_on": next_step_on,
     }
-    owner = crm_owner_resolve(actor=actor, owner=owner, errors=errors)
+    owner = resolve_owner(
+        actor=actor, owner=owner, errors=errors, messages=permissions.owner_messages()
+    )
     _validate(actor=actor, data=data, errors=errors)
     if errors:
         raise ValidationError(errors)
@@ -152,7 +155,7 @@ def activity_create(
 @transaction.atomic
 def activity_update(*, actor, activity: Activity, **fields) -> Activity:
     """Change a logged activity (its owner stays)."""
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})

@@ -1,17 +1,18 @@
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView
 
-from apps.activities import selectors, services
+from apps.activities import permissions, services
 from apps.activities.choices import ActivityKind
 from apps.activities.filters import ActivityFilter
 from apps.activities.forms import ActivityForm
 from apps.activities.models import Activity
-from apps.core.mixins import FilteredListMixin, ScopedQuerysetMixin
-from apps.customers.services import can_write_crm
-from apps.customers.views import CrmWriteRequiredMixin
+from apps.core.mixins import FilteredListMixin, ScopedQuerysetMixin, ServiceFormView
+from apps.customers.models import Customer
+from apps.leads.models import Lead
+from apps.opportunities.models import Opportunity
 
 
 class ActivityListView(FilteredListMixin, ListView):
@@ -21,7 +22,9 @@ class ActivityListView(FilteredListMixin, ListView):
     context_object_name = "activities"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_write=can_write_crm(self.request.user), **kwargs)
+        return super().get_context_data(
+            can_write=permissions.can_write_crm(self.request.user), **kwargs
+        )
 
 
 class ActivityDetailView(ScopedQuerysetMixin, DetailView):
@@ -30,21 +33,13 @@ class ActivityDetailView(ScopedQuerysetMixin, DetailView):
     context_object_name = "activity"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        can_edit = (
-            can_write_crm(user)
-            and Activity.objects.editable_by(user).filter(pk=self.object.pk).exists()
-        )
+        can_edit = permissions.can_edit_activity(self.request.user, self.object)
         return super().get_context_data(can_edit=can_edit, **kwargs)
 
 
 def _fixed_from_query(request) -> dict:
     """The records and kind named in the query string (``?customer=3&kind=visit``), each one
     looked up within what the user sees (404 otherwise)."""
-    from apps.customers.models import Customer
-    from apps.leads.models import Lead
-    from apps.opportunities.models import Opportunity
-
     fixed = {}
     for name, model in (("lead", Lead), ("customer", Customer), ("opportunity", Opportunity)):
         value = request.GET.get(name, "")
@@ -56,16 +51,19 @@ def _fixed_from_query(request) -> dict:
     return fixed
 
 
-class ActivityCreateView(CrmWriteRequiredMixin, FormView):
+class ActivityCreateView(ServiceFormView):
     """``/activities/new/?customer=<id>&kind=visit``: log an activity in a few clicks."""
 
     template_name = "activities/activity_form.html"
+    form_class = ActivityForm
+    form_takes_user = True
+    write_rule = permissions.can_write_crm
 
-    def load(self, request, **kwargs):
-        self.fixed = _fixed_from_query(request)
+    def load(self):
+        self.fixed = _fixed_from_query(self.request)
 
-    def get_form(self, form_class=None):
-        return ActivityForm(**self.get_form_kwargs(), user=self.request.user, fixed=self.fixed)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "fixed": self.fixed}
 
     def get_context_data(self, **kwargs):
         kind = self.fixed.get("kind")
@@ -75,33 +73,30 @@ class ActivityCreateView(CrmWriteRequiredMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        data = form.service_fields()
-        activity = self.run_service(
-            form, lambda: services.activity_create(actor=self.request.user, **data)
-        )
-        if activity is None:
-            return self.form_invalid(form)
-        messages.success(
-            self.request, _("%(kind)s logged.") % {"kind": activity.get_kind_display()}
-        )
+    def perform_service(self, form):
+        return services.activity_create(actor=self.request.user, **form.service_fields())
+
+    def get_success_message(self, result):
+        return _("%(kind)s logged.") % {"kind": result.get_kind_display()}
+
+    def get_success_url(self, result=None):
         if "customer" in self.fixed:
-            return redirect("customers:customer-detail", pk=self.fixed["customer"].pk)
-        return redirect("activities:activity-detail", pk=activity.pk)
+            return reverse("customers:customer-detail", kwargs={"pk": self.fixed["customer"].pk})
+        return reverse("activities:activity-detail", kwargs={"pk": result.pk})
 
 
-class ActivityUpdateView(CrmWriteRequiredMixin, FormView):
+class ActivityUpdateView(ServiceFormView):
     template_name = "activities/activity_form.html"
-
-    def load(self, request, **kwargs):
-        self.activity = get_object_or_404(
-            selectors.activity_list(user=request.user), pk=kwargs["pk"]
-        )
-        if not Activity.objects.editable_by(request.user).filter(pk=self.activity.pk).exists():
-            raise PermissionDenied
+    form_class = ActivityForm
+    form_takes_user = True
+    write_rule = permissions.can_write_crm
+    object_queryset = Activity.objects.select_related("owner", "lead", "customer", "opportunity")
+    object_rule = permissions.can_edit_activity
+    object_context_name = "activity"
+    success_message = gettext_lazy("Changes saved.")
 
     def get_initial(self):
-        a = self.activity
+        a = self.object
         return {
             "kind": a.kind,
             "occurred_at": a.occurred_at,
@@ -114,21 +109,10 @@ class ActivityUpdateView(CrmWriteRequiredMixin, FormView):
             "next_step_on": a.next_step_on,
         }
 
-    def get_form(self, form_class=None):
-        return ActivityForm(**self.get_form_kwargs(), user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(activity=self.activity, **kwargs)
-
-    def form_valid(self, form):
-        data = form.service_fields()
-        saved = self.run_service(
-            form,
-            lambda: services.activity_update(
-                actor=self.request.user, activity=self.activity, **data
-            ),
+    def perform_service(self, form):
+        return services.activity_update(
+            actor=self.request.user, activity=self.object, **form.service_fields()
         )
-        if saved is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("Changes saved."))
-        return redirect("activities:activity-detail", pk=self.activity.pk)
+
+    def get_success_url(self, result=None):
+        return reverse("activities:activity-detail", kwargs={"pk": self.object.pk})

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from apps.core.choices import CompanySize, Grade
+from apps.core.quarters import quarters_before
 from apps.core.text import normalise_company, normalise_email, normalise_phone
 from apps.customers.choices import (
     CustomerStatus,
@@ -23,7 +25,6 @@ from apps.customers.models import (
     MarketInsight,
     ProductFeedback,
 )
-from apps.leads.choices import CompanySize, Grade
 
 INDUSTRIES = [
     "Manufacturing",
@@ -89,18 +90,6 @@ FEEDBACK = [
 ]
 
 
-def _quarters_back(today: datetime.date, count: int) -> list[tuple[int, int]]:
-    """The ``count`` quarters before the current one, latest first."""
-    year, quarter = today.year, (today.month - 1) // 3 + 1
-    result = []
-    for _ in range(count):
-        quarter -= 1
-        if quarter == 0:
-            year, quarter = year - 1, 4
-        result.append((year, quarter))
-    return result
-
-
 def build(rng, context: dict) -> list[str]:
     today = timezone.localdate()
     industries = Industry.objects.bulk_create([Industry(name=name) for name in INDUSTRIES])
@@ -156,7 +145,7 @@ def build(rng, context: dict) -> list[str]:
                 )
             )
         base = rng.uniform(60, 98)
-        quarters = _quarters_back(today, rng.randint(1, 3))
+        quarters = quarters_before(today, rng.randint(1, 3))
         for offset, (year, quarter) in enumerate(quarters):
             satisfaction = Decimal(
                 f"{min(98.0, max(60.0, base - offset * rng.uniform(-4, 4))):.2f}"

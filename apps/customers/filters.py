@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from apps.core.choices import Grade
 from apps.core.filters import OwnedFilterSet
 from apps.customers.choices import (
     CustomerStatus,
@@ -22,7 +23,6 @@ from apps.customers.models import (
     MarketInsight,
     ProductFeedback,
 )
-from apps.leads.choices import Grade
 
 
 def visible_customers(request):
@@ -32,11 +32,11 @@ def visible_customers(request):
 
 
 def visible_leads(request):
-    from apps.leads.models import Lead
-
+    # The leads app sits above this one: its model through the declared relation.
+    lead_model = Customer._meta.get_field("lead").related_model
     if request is None:
-        return Lead.objects.none()
-    return Lead.objects.visible_to(request.user)
+        return lead_model.objects.none()
+    return lead_model.objects.visible_to(request.user)
 
 
 class CrmOwnedFilterSet(OwnedFilterSet):

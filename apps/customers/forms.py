@@ -2,6 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import CompanySize, Grade
+from apps.core.ownership import assignable_owners
+from apps.core.quarters import quarter_of
 from apps.customers.choices import (
     DemandIntent,
     FeedbackStatus,
@@ -9,9 +12,7 @@ from apps.customers.choices import (
     InsightSource,
     UsageFrequency,
 )
-from apps.customers.models import Customer, Industry
-from apps.customers.services import assignable_owners, current_quarter
-from apps.leads.choices import CompanySize, Grade
+from apps.customers.models import Customer, Industry, MarketInsight
 
 
 class CustomerForm(forms.Form):
@@ -123,7 +124,7 @@ class HealthReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound and not self.initial.get("year"):
-            year, quarter = current_quarter()
+            year, quarter = quarter_of(timezone.localdate())
             self.initial.setdefault("year", year)
             self.initial.setdefault("quarter", quarter)
 
@@ -138,11 +139,13 @@ class MarketInsightForm(forms.Form):
     leads = forms.ModelMultipleChoiceField(label=_("Leads"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
-        from apps.leads.models import Lead
-
         super().__init__(*args, **kwargs)
+        # The leads app sits above this one: its model through the declared relation.
+        lead_model = MarketInsight._meta.get_field("leads").related_model
         self.fields["customers"].queryset = Customer.objects.visible_to(user).only("pk", "name")
-        self.fields["leads"].queryset = Lead.objects.visible_to(user).only("pk", "company_name")
+        self.fields["leads"].queryset = lead_model.objects.visible_to(user).only(
+            "pk", "company_name"
+        )
 
 
 class ProductFeedbackForm(forms.Form):

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import CompanySize, Grade
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import ScopedQuerySet, scoped_queryset
 from apps.customers.choices import (
@@ -16,7 +17,6 @@ from apps.customers.choices import (
     InsightSource,
     UsageFrequency,
 )
-from apps.leads.choices import CompanySize, Grade
 
 #: Below this satisfaction a customer is high-risk; at or above the invitation threshold it is
 #: invited to case co-creation and referrals (SPEC §1.3). Rules in the reminders app read these.

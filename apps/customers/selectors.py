@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from apps.core.quarters import quarter_after_end
+from apps.core.related import related_for
 from apps.customers.models import (
     Contact,
     Customer,
@@ -37,14 +37,16 @@ def health_report_list(*, user) -> QuerySet[HealthReport]:
 
 
 def insight_list(*, user) -> QuerySet[MarketInsight]:
-    from apps.leads.models import Lead
-
+    # The leads app sits above this one: its model through the declared relation.
+    lead_model = MarketInsight._meta.get_field("leads").related_model
     return (
         MarketInsight.objects.visible_to(user)
         .select_related("industry", "author")
         .prefetch_related(
             Prefetch("customers", queryset=Customer.objects.visible_to(user).only("pk", "name")),
-            Prefetch("leads", queryset=Lead.objects.visible_to(user).only("pk", "company_name")),
+            Prefetch(
+                "leads", queryset=lead_model.objects.visible_to(user).only("pk", "company_name")
+            ),
         )
     )
 
@@ -56,49 +58,41 @@ def feedback_list(*, user) -> QuerySet[ProductFeedback]:
 
 
 def customer_related(*, user, customer: Customer) -> dict:
-    """What the customer page shows besides the customer itself, each scoped to ``user``."""
-    from apps.activities.selectors import activity_list
-    from apps.leads.models import Lead
+    """What the customer page shows besides the customer itself, each scoped to ``user``.
 
+    The lists kept by apps above this one (``activities``, ``referred_leads``,
+    ``opportunities``, ``orders``) come from :func:`apps.core.related.related_for`: each of
+    those apps registers its list in its ``AppConfig.ready()``. ``opportunities`` and ``orders``
+    stay ``None`` (section hidden) when their app does not register one.
+    """
     related = {
         "contacts": customer.contacts.all(),
         "health_reports": customer.health_reports.select_related("author"),
-        "activities": activity_list(user=user).filter(customer=customer)[:50],
+        "activities": (),
         "feedback": feedback_list(user=user).filter(customer=customer),
         "insights": insight_list(user=user).filter(customers=customer),
-        "referred_leads": Lead.objects.visible_to(user).filter(referred_by=customer),
+        "referred_leads": (),
         "referrals": Customer.objects.visible_to(user).filter(referred_by=customer),
         "opportunities": None,
         "orders": None,
     }
-    if hasattr(Customer, "opportunities"):
-        related["opportunities"] = (
-            customer.opportunities.model.objects.visible_to(user)
-            .filter(customer=customer)
-            .select_related("owner")
-        )
-    if hasattr(Customer, "orders"):
-        related["orders"] = (
-            customer.orders.model.objects.visible_to(user)
-            .filter(customer=customer)
-            .select_related("owner")
-        )
+    related.update(related_for(customer, user=user))
     return related
 
 
-def health_report_due(*, year: int, quarter: int) -> QuerySet[Customer]:
-    """Active customers without a health report for ``year`` Q``quarter`` (for reminders).
+def health_report_due(
+    *, year: int, quarter: int, skip_added_later: bool = True
+) -> QuerySet[Customer]:
+    """Active customers without a health report for ``year`` Q``quarter``: the one definition
+    the reminders' rule (``apps/reminders/rules/health.py``) reads.
 
-    Customers created after the quarter ended are not due for it.
+    Customers created after the quarter ended are not due for it (``skip_added_later``). The
+    rule passes ``False``: it asks about the quarter of the day it runs for, so every customer
+    it finds on a live run was created before that quarter's end, and a run replayed for an
+    earlier day must still see the customers created since.
     """
-    end_month = quarter * 3
-    quarter_end = (
-        datetime.date(year + 1, 1, 1) if end_month == 12 else datetime.date(year, end_month + 1, 1)
-    )
     reported = HealthReport.objects.filter(customer=OuterRef("pk"), year=year, quarter=quarter)
-    return (
-        Customer.objects.active()
-        .filter(created_at__date__lt=quarter_end)
-        .exclude(Exists(reported))
-        .select_related("owner")
-    )
+    due = Customer.objects.active().exclude(Exists(reported)).select_related("owner")
+    if skip_added_later:
+        due = due.filter(created_at__date__lt=quarter_after_end(year, quarter))
+    return due

@@ -8,16 +8,20 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core import ownership
-from apps.core.choices import Role
+from apps.core.choices import CompanySize, Grade
+from apps.core.kpi_facts import kpi_facts_changed
+from apps.core.ownership import resolve_owner
+from apps.core.permissions import require
+from apps.core.quarters import quarter_of
 from apps.core.services import audit_record, audit_value
 from apps.core.text import normalise_company, normalise_email, normalise_phone
+from apps.customers import permissions
 from apps.customers.choices import (
     CustomerStatus,
     DemandIntent,
@@ -34,60 +38,12 @@ from apps.customers.models import (
     MarketInsight,
     ProductFeedback,
 )
-from apps.leads.choices import CompanySize, Grade
-
-# --- who may write and for whom ----------------------------------------------------------------
 
 
-def _role(user) -> str | None:
-    if user is None:
-        return None
-    if user.is_superuser:
-        return Role.ADMIN
-    return user.role
-
-
-def crm_write_check(actor) -> None:
-    """Raise ``PermissionDenied`` unless ``actor`` may change CRM data (HR reads only).
-
-    ``actor=None`` is the system (demo data, background jobs) and may write.
-    """
-    if actor is None:
-        return
-    if not actor.is_authenticated or not actor.is_active or _role(actor) == Role.HR:
-        raise PermissionDenied(_("You may read customer data but not change it."))
-
-
-def assignable_owners(actor):
-    """The people ``actor`` may make the owner of a customer record
-    (:func:`apps.core.ownership.assignable_owners`)."""
-    return ownership.assignable_owners(actor)
-
-
-def crm_owner_resolve(*, actor, owner, errors: dict, field: str = "owner"):
-    """The owner a new record gets: a rep always owns what they create; a manager may pick
-    themselves or a member of a team they manage; an admin any active rep or manager."""
-    role = _role(actor)
-    if role == Role.REP:
-        return actor
-    if owner is None:
-        if role == Role.MANAGER:
-            return actor
-        errors[field] = [_("Choose who owns this record.")]
-        return None
-    if not assignable_owners(actor).filter(pk=owner.pk).exists():
-        if role == Role.MANAGER:
-            errors[field] = [
-                _("%(name)s is not in a team you manage; choose yourself or one of your reps.")
-                % {"name": owner}
-            ]
-        else:
-            errors[field] = [
-                _("%(name)s cannot own customer records: choose an active sales rep or manager.")
-                % {"name": owner}
-            ]
-        return None
-    return owner
+def _lead_model():
+    """The lead model: the leads app sits above this one, so it is reached through the
+    declared relation, not imported."""
+    return Customer._meta.get_field("lead").related_model
 
 
 def _visible(model, actor, obj) -> bool:
@@ -152,7 +108,7 @@ def customer_create(
     notes: str = "",
 ) -> Customer:
     """Create a customer. A rep owns what they create; managers and admins may assign it."""
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     errors: dict[str, list[str]] = {}
     data = {
         "name": name,
@@ -165,12 +121,12 @@ def customer_create(
         "referred_by": referred_by,
         "notes": notes or "",
     }
-    owner = crm_owner_resolve(actor=actor, owner=owner, errors=errors)
+    owner = resolve_owner(
+        actor=actor, owner=owner, errors=errors, messages=permissions.owner_messages()
+    )
     _validate_customer_fields(actor=actor, data=data, errors=errors)
     if lead is not None:
-        from apps.leads.models import Lead
-
-        if not _visible(Lead, actor, lead):
+        if not _visible(_lead_model(), actor, lead):
             errors["lead"] = [_("Choose a lead you can see.")]
         elif Customer.objects.filter(lead=lead).exists():
             errors["lead"] = [
@@ -206,7 +162,7 @@ def customer_update(*, actor, customer: Customer, **fields) -> Customer:
 
     Reassignments and lead-grade changes are audited.
     """
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     allowed = {
         "name",
         "industry",
@@ -232,10 +188,16 @@ def customer_update(*, actor, customer: Customer, **fields) -> Customer:
     _validate_customer_fields(actor=actor, data=data, errors=errors, instance=customer)
     new_owner = data.pop("owner", None)
     if new_owner is not None and new_owner.pk != customer.owner_id:
-        if actor is not None and _role(actor) == Role.REP:
-            errors["owner"] = [_("Only a manager or an admin can reassign a customer.")]
-        elif not assignable_owners(actor).filter(pk=new_owner.pk).exists():
-            crm_owner_resolve(actor=actor, owner=new_owner, errors=errors)
+        # A rep cannot hand a customer over; managers and admins give it to an assignable owner.
+        new_owner = resolve_owner(
+            actor=actor,
+            owner=new_owner,
+            errors=errors,
+            messages=permissions.owner_messages(),
+            current=customer.owner,
+        )
+        if new_owner is not None and new_owner.pk == customer.owner_id:
+            new_owner = None
     else:
         new_owner = None
     if errors:
@@ -256,7 +218,7 @@ def customer_update(*, actor, customer: Customer, **fields) -> Customer:
     customer.save()
     if new_owner is not None or "lead_grade" in changes:
         # Development, retention and the grade weighting count for the owner (SPEC §2.2).
-        _mark_scorecards_stale(customer, reps=[old_owner.pk], since_first_order=True)
+        _customer_facts_changed(customer, reps=[old_owner.pk], since_first_order=True)
     if new_owner is not None:
         audit_record(
             actor=actor,
@@ -276,23 +238,21 @@ def customer_update(*, actor, customer: Customer, **fields) -> Customer:
     return customer
 
 
-def _mark_scorecards_stale(customer: Customer, *, on_date=None, reps=(), since_first_order=False):
-    """Mark the owner's scorecards that this change of ``customer`` affects as stale: from
-    ``on_date``, or (``since_first_order``) from the customer's first order or creation."""
-    from apps.scorecards.services import scorecards_mark_stale
-
+def _customer_facts_changed(customer: Customer, *, on_date=None, reps=(), since_first_order=False):
+    """Tell the KPI layer that the owner's figures this change of ``customer`` affects changed:
+    from ``on_date``, or (``since_first_order``) from the customer's first order or creation."""
     if since_first_order:
         first_order = customer.orders.order_by("signed_on").values_list("signed_on", flat=True)
         created = timezone.localtime(customer.created_at).date()
         on_date = min(filter(None, [first_order.first(), created]))
-    scorecards_mark_stale(rep_ids={customer.owner_id, *reps}, on_date=on_date)
+    kpi_facts_changed(rep_ids={customer.owner_id, *reps}, on_date=on_date)
 
 
 @transaction.atomic
 def customer_mark_lost(*, actor, customer: Customer, lost_on: datetime.date | None, reason: str):
     """Record that cooperation ended (SPEC §2.2 retention): a date not in the future and a
     reason are required."""
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     errors: dict[str, list[str]] = {}
     reason = (reason or "").strip()
     if customer.status == CustomerStatus.LOST:
@@ -311,7 +271,7 @@ def customer_mark_lost(*, actor, customer: Customer, lost_on: datetime.date | No
     customer.lost_on = lost_on
     customer.lost_reason = reason
     customer.save(update_fields=["status", "lost_on", "lost_reason", "updated_at"])
-    _mark_scorecards_stale(customer, on_date=lost_on)
+    _customer_facts_changed(customer, on_date=lost_on)
     audit_record(
         actor=actor,
         action="customer.mark_lost",
@@ -326,11 +286,11 @@ def customer_mark_lost(*, actor, customer: Customer, lost_on: datetime.date | No
 @transaction.atomic
 def customer_reactivate(*, actor, customer: Customer, reason: str = "") -> Customer:
     """Bring a lost customer back to active (the earlier loss stays in the audit trail)."""
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     if customer.status != CustomerStatus.LOST:
         raise ValidationError({"status": [_("Only a lost customer can be reactivated.")]})
     old = {"lost_on": str(customer.lost_on), "lost_reason": customer.lost_reason}
-    _mark_scorecards_stale(customer, on_date=customer.lost_on)
+    _customer_facts_changed(customer, on_date=customer.lost_on)
     customer.status = CustomerStatus.ACTIVE
     customer.lost_on = None
     customer.lost_reason = ""
@@ -373,7 +333,7 @@ def contact_create(
     email: str = "",
     is_primary: bool = False,
 ) -> Contact:
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     errors: dict[str, list[str]] = {}
     data = {"name": name, "title": title or "", "phone": phone or "", "email": email or ""}
     _validate_contact(data, errors)
@@ -388,7 +348,7 @@ def contact_create(
 
 @transaction.atomic
 def contact_update(*, actor, contact: Contact, **fields) -> Contact:
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     allowed = {"name", "title", "phone", "email", "is_primary"}
     unknown = set(fields) - allowed
     if unknown:
@@ -411,15 +371,13 @@ def contact_update(*, actor, contact: Contact, **fields) -> Contact:
 # --- industries --------------------------------------------------------------------------------
 
 
-def can_add_industry(user) -> bool:
-    return user is not None and user.is_authenticated and _role(user) != Role.REP
-
-
 @transaction.atomic
 def industry_create(*, actor, name: str) -> Industry:
     """Managers, HR and admins add industries; reps pick from the list."""
-    if actor is not None and not can_add_industry(actor):
-        raise PermissionDenied(_("Only managers, HR and admins add industries."))
+    require(
+        actor is None or permissions.can_add_industry(actor),
+        _("Only managers, HR and admins add industries."),
+    )
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("An industry needs a name.")]})
@@ -436,8 +394,8 @@ def industry_create(*, actor, name: str) -> Industry:
 
 
 def current_quarter(today: datetime.date | None = None) -> tuple[int, int]:
-    today = today or timezone.localdate()
-    return today.year, (today.month - 1) // 3 + 1
+    """The calendar quarter of ``today`` (default: the local date)."""
+    return quarter_of(today or timezone.localdate())
 
 
 def _decimal(value, field: str, errors: dict) -> Decimal | None:
@@ -508,7 +466,7 @@ def health_report_create(
     notes: str = "",
 ) -> HealthReport:
     """The quarterly health report of a customer (one per quarter)."""
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     errors: dict[str, list[str]] = {}
     data = {
         "year": year,
@@ -540,7 +498,7 @@ def health_report_create(
 
 @transaction.atomic
 def health_report_update(*, actor, report: HealthReport, **fields) -> HealthReport:
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     allowed = {
         "year",
         "quarter",
@@ -584,8 +542,6 @@ def health_report_update(*, actor, report: HealthReport, **fields) -> HealthRepo
 
 
 def _validate_insight(*, actor, data: dict, errors: dict) -> None:
-    from apps.leads.models import Lead
-
     if "title" in data:
         data["title"] = (data["title"] or "").strip()
         if not data["title"]:
@@ -602,7 +558,11 @@ def _validate_insight(*, actor, data: dict, errors: dict) -> None:
         errors["industry"] = [_("Choose an industry.")]
     if data.get("leads"):
         ids = {lead.pk for lead in data["leads"]}
-        seen = Lead.objects.visible_to(actor).filter(pk__in=ids).count() if actor else len(ids)
+        seen = (
+            _lead_model().objects.visible_to(actor).filter(pk__in=ids).count()
+            if actor
+            else len(ids)
+        )
         if seen != len(ids):
             errors["leads"] = [_("Link only leads you can see.")]
     if data.get("customers"):
@@ -626,7 +586,7 @@ def insight_create(
     author=None,
 ) -> MarketInsight:
     """A market-insight note written by ``actor`` (or ``author`` when the system writes it)."""
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     author = actor or author
     errors: dict[str, list[str]] = {}
     data = {
@@ -652,7 +612,7 @@ def insight_create(
 
 @transaction.atomic
 def insight_update(*, actor, insight: MarketInsight, **fields) -> MarketInsight:
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     allowed = {"title", "kind", "source", "industry", "body", "leads", "customers"}
     unknown = set(fields) - allowed
     if unknown:
@@ -689,7 +649,7 @@ def feedback_create(
     status: str = FeedbackStatus.OPEN,
 ) -> ProductFeedback:
     """Customer needs and pain points for the product team (SPEC §1.4)."""
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     errors: dict[str, list[str]] = {}
     summary = (summary or "").strip()
     if not summary:
@@ -707,7 +667,7 @@ def feedback_create(
 
 @transaction.atomic
 def feedback_update(*, actor, feedback: ProductFeedback, **fields) -> ProductFeedback:
-    crm_write_check(actor)
+    require(permissions.may_write(actor), permissions.write_denied_message())
     allowed = {"summary", "detail", "status"}
     unknown = set(fields) - allowed
     if unknown:
@@ -739,12 +699,3 @@ def feedback_update(*, actor, feedback: ProductFeedback, **fields) -> ProductFee
             changes={"status": changes["status"]},
         )
     return feedback
-
-
-def can_write_crm(user) -> bool:
-    """For templates: whether to show write buttons."""
-    try:
-        crm_write_check(user)
-    except PermissionDenied:
-        return False
-    return True

@@ -1,13 +1,13 @@
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView
 
-from apps.core.mixins import FilteredListMixin, ScopedQuerysetMixin, add_service_errors
+from apps.core.mixins import FilteredListMixin, ScopedQuerysetMixin, ServiceFormView
 from apps.core.models import AuditEntry
-from apps.customers import selectors, services
+from apps.customers import permissions, selectors, services
 from apps.customers.filters import (
     CustomerFilter,
     IndustryFilter,
@@ -25,35 +25,30 @@ from apps.customers.forms import (
     ProductFeedbackForm,
     ReactivateForm,
 )
-from apps.customers.models import INVITE_FROM, Customer, Industry, MarketInsight, ProductFeedback
+from apps.customers.models import (
+    INVITE_FROM,
+    Customer,
+    HealthReport,
+    Industry,
+    MarketInsight,
+    ProductFeedback,
+)
 
 
-class CrmWriteRequiredMixin(LoginRequiredMixin):
-    """Only people who may change CRM data get in (HR reads only: 403). Subclasses load the
-    record they work on in ``load`` (scoped, so a record out of reach is a 404)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not services.can_write_crm(request.user):
-            raise PermissionDenied
-        self.load(request, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self, request, **kwargs) -> None:
-        """Fetch the objects the view works on."""
-
-    def run_service(self, form, call):
-        """Call ``call()``; on a ValidationError, show it on the form and return None."""
-        try:
-            return call()
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return None
+def _customer_page(customer) -> str:
+    return reverse("customers:customer-detail", kwargs={"pk": customer.pk})
 
 
-def _visible_customer(user, pk):
-    return get_object_or_404(selectors.customer_list(user=user), pk=pk)
+class CustomerWriteView(ServiceFormView):
+    """A write on the customer the URL names (scoped: 404 outside the user's scope); back to
+    the customer's page afterwards."""
+
+    write_rule = permissions.can_write_crm
+    object_queryset = Customer.objects.select_related("owner", "industry", "referred_by", "lead")
+    object_context_name = "customer"
+
+    def get_success_url(self, result=None):
+        return _customer_page(self.object)
 
 
 # --- customers ---------------------------------------------------------------------------------
@@ -67,7 +62,7 @@ class CustomerListView(FilteredListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_write=services.can_write_crm(self.request.user), **kwargs
+            can_write=permissions.can_write_crm(self.request.user), **kwargs
         )
 
 
@@ -80,7 +75,7 @@ class CustomerDetailView(ScopedQuerysetMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(selectors.customer_related(user=user, customer=self.object))
-        context["can_write"] = services.can_write_crm(user)
+        context["can_write"] = permissions.can_write_crm(user)
         context["invite"] = (
             self.object.latest_satisfaction is not None
             and self.object.latest_satisfaction >= INVITE_FROM
@@ -91,43 +86,42 @@ class CustomerDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class CustomerCreateView(CrmWriteRequiredMixin, FormView):
+class CustomerCreateView(ServiceFormView):
     template_name = "customers/customer_form.html"
+    form_class = CustomerForm
+    form_takes_user = True
+    write_rule = permissions.can_write_crm
 
-    def get_form(self, form_class=None):
-        return CustomerForm(**self.get_form_kwargs(), user=self.request.user)
-
-    def form_valid(self, form):
+    def perform_service(self, form):
         data = form.cleaned_data
-        customer = self.run_service(
-            form,
-            lambda: services.customer_create(
-                actor=self.request.user,
-                owner=data.get("owner"),
-                name=data["name"],
-                industry=data["industry"],
-                company_size=data["company_size"],
-                phone=data["phone"],
-                email=data["email"],
-                lead_grade=data["lead_grade"],
-                referred_by=data["referred_by"],
-                notes=data["notes"],
-            ),
+        return services.customer_create(
+            actor=self.request.user,
+            owner=data.get("owner"),
+            name=data["name"],
+            industry=data["industry"],
+            company_size=data["company_size"],
+            phone=data["phone"],
+            email=data["email"],
+            lead_grade=data["lead_grade"],
+            referred_by=data["referred_by"],
+            notes=data["notes"],
         )
-        if customer is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("Customer %(name)s was added.") % {"name": customer})
-        return redirect("customers:customer-detail", pk=customer.pk)
+
+    def get_success_message(self, result):
+        return _("Customer %(name)s was added.") % {"name": result}
+
+    def get_success_url(self, result=None):
+        return _customer_page(result)
 
 
-class CustomerUpdateView(CrmWriteRequiredMixin, FormView):
+class CustomerUpdateView(CustomerWriteView):
     template_name = "customers/customer_form.html"
-
-    def load(self, request, **kwargs):
-        self.customer = _visible_customer(request.user, kwargs["pk"])
+    form_class = CustomerForm
+    form_takes_user = True
+    success_message = gettext_lazy("Changes saved.")
 
     def get_initial(self):
-        c = self.customer
+        c = self.object
         return {
             "name": c.name,
             "owner": c.owner_id,
@@ -140,149 +134,90 @@ class CustomerUpdateView(CrmWriteRequiredMixin, FormView):
             "notes": c.notes,
         }
 
-    def get_form(self, form_class=None):
-        return CustomerForm(
-            **self.get_form_kwargs(), user=self.request.user, instance=self.customer
-        )
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(customer=self.customer, **kwargs)
-
-    def form_valid(self, form):
+    def perform_service(self, form):
         fields = dict(form.cleaned_data)
         if fields.get("owner") is None:
             fields.pop("owner", None)
-        saved = self.run_service(
-            form,
-            lambda: services.customer_update(
-                actor=self.request.user, customer=self.customer, **fields
-            ),
-        )
-        if saved is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("Changes saved."))
-        return redirect("customers:customer-detail", pk=self.customer.pk)
+        return services.customer_update(actor=self.request.user, customer=self.object, **fields)
 
 
-class CustomerMarkLostView(CrmWriteRequiredMixin, FormView):
+class CustomerMarkLostView(CustomerWriteView):
     template_name = "customers/customer_mark_lost.html"
     form_class = MarkLostForm
 
-    def load(self, request, **kwargs):
-        self.customer = _visible_customer(request.user, kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(customer=self.customer, **kwargs)
-
-    def form_valid(self, form):
-        done = self.run_service(
-            form,
-            lambda: services.customer_mark_lost(
-                actor=self.request.user,
-                customer=self.customer,
-                lost_on=form.cleaned_data["lost_on"],
-                reason=form.cleaned_data["reason"],
-            ),
+    def perform_service(self, form):
+        return services.customer_mark_lost(
+            actor=self.request.user,
+            customer=self.object,
+            lost_on=form.cleaned_data["lost_on"],
+            reason=form.cleaned_data["reason"],
         )
-        if done is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(name)s is marked lost.") % {"name": self.customer})
-        return redirect("customers:customer-detail", pk=self.customer.pk)
+
+    def get_success_message(self, result):
+        return _("%(name)s is marked lost.") % {"name": self.object}
 
 
-class CustomerReactivateView(CrmWriteRequiredMixin, FormView):
+class CustomerReactivateView(CustomerWriteView):
     template_name = "customers/customer_reactivate.html"
     form_class = ReactivateForm
 
-    def load(self, request, **kwargs):
-        self.customer = _visible_customer(request.user, kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(customer=self.customer, **kwargs)
-
-    def form_valid(self, form):
-        done = self.run_service(
-            form,
-            lambda: services.customer_reactivate(
-                actor=self.request.user,
-                customer=self.customer,
-                reason=form.cleaned_data["reason"],
-            ),
+    def perform_service(self, form):
+        return services.customer_reactivate(
+            actor=self.request.user, customer=self.object, reason=form.cleaned_data["reason"]
         )
-        if done is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(name)s is active again.") % {"name": self.customer})
-        return redirect("customers:customer-detail", pk=self.customer.pk)
+
+    def get_success_message(self, result):
+        return _("%(name)s is active again.") % {"name": self.object}
 
 
 # --- contacts ----------------------------------------------------------------------------------
 
 
-class ContactCreateView(CrmWriteRequiredMixin, FormView):
+class ContactCreateView(CustomerWriteView):
     template_name = "customers/contact_form.html"
     form_class = ContactForm
 
-    def load(self, request, **kwargs):
-        self.customer = _visible_customer(request.user, kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(customer=self.customer, **kwargs)
-
-    def form_valid(self, form):
-        contact = self.run_service(
-            form,
-            lambda: services.contact_create(
-                actor=self.request.user, customer=self.customer, **form.cleaned_data
-            ),
+    def perform_service(self, form):
+        return services.contact_create(
+            actor=self.request.user, customer=self.object, **form.cleaned_data
         )
-        if contact is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("Contact %(name)s was added.") % {"name": contact})
-        return redirect("customers:customer-detail", pk=self.customer.pk)
+
+    def get_success_message(self, result):
+        return _("Contact %(name)s was added.") % {"name": result}
 
 
 # --- health reports ----------------------------------------------------------------------------
 
 
-class HealthReportCreateView(CrmWriteRequiredMixin, FormView):
+class HealthReportCreateView(CustomerWriteView):
     template_name = "customers/health_report_form.html"
     form_class = HealthReportForm
 
-    def load(self, request, **kwargs):
-        self.customer = _visible_customer(request.user, kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(customer=self.customer, **kwargs)
-
-    def form_valid(self, form):
-        report = self.run_service(
-            form,
-            lambda: services.health_report_create(
-                actor=self.request.user, customer=self.customer, **form.cleaned_data
-            ),
+    def perform_service(self, form):
+        return services.health_report_create(
+            actor=self.request.user, customer=self.object, **form.cleaned_data
         )
-        if report is None:
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Health report %(year)s Q%(quarter)s saved.")
-            % {"year": report.year, "quarter": report.quarter},
-        )
-        return redirect("customers:customer-detail", pk=self.customer.pk)
+
+    def get_success_message(self, result):
+        return _("Health report %(year)s Q%(quarter)s saved.") % {
+            "year": result.year,
+            "quarter": result.quarter,
+        }
 
 
-class HealthReportUpdateView(CrmWriteRequiredMixin, FormView):
+class HealthReportUpdateView(ServiceFormView):
     template_name = "customers/health_report_form.html"
     form_class = HealthReportForm
-
-    def load(self, request, **kwargs):
-        self.report = get_object_or_404(
-            selectors.health_report_list(user=request.user), pk=kwargs["pk"]
-        )
-        self.customer = self.report.customer
+    write_rule = permissions.can_write_crm
+    object_queryset = HealthReport.objects.select_related("customer", "customer__owner", "author")
+    object_context_name = "report"
+    success_message = gettext_lazy("Changes saved.")
 
     def get_initial(self):
-        r = self.report
+        r = self.object
         return {
             name: getattr(r, name)
             for name in (
@@ -297,26 +232,23 @@ class HealthReportUpdateView(CrmWriteRequiredMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(customer=self.customer, report=self.report, **kwargs)
+        return super().get_context_data(customer=self.object.customer, **kwargs)
 
-    def form_valid(self, form):
-        report = self.run_service(
-            form,
-            lambda: services.health_report_update(
-                actor=self.request.user, report=self.report, **form.cleaned_data
-            ),
+    def perform_service(self, form):
+        return services.health_report_update(
+            actor=self.request.user, report=self.object, **form.cleaned_data
         )
-        if report is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("Changes saved."))
-        return redirect("customers:customer-detail", pk=self.customer.pk)
+
+    def get_success_url(self, result=None):
+        return _customer_page(self.object.customer)
 
 
 # --- industries --------------------------------------------------------------------------------
 
 
 class IndustryListView(LoginRequiredMixin, ListView):
-    """Everyone picks from the industries; managers, HR and admins add them here."""
+    """Everyone picks from the industries; managers, HR and admins add them here (a POST goes
+    to :class:`IndustryCreateView`)."""
 
     template_name = "customers/industry_list.html"
     context_object_name = "industries"
@@ -334,26 +266,33 @@ class IndustryListView(LoginRequiredMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["querystring"] = query.urlencode()
-        if services.can_add_industry(self.request.user):
+        if permissions.can_add_industry(self.request.user):
             context["form"] = kwargs.get("form") or IndustryForm()
         return context
 
     def post(self, request, *args, **kwargs):
-        if not services.can_add_industry(request.user):
-            raise PermissionDenied
-        form = IndustryForm(request.POST)
-        if form.is_valid():
-            try:
-                industry = services.industry_create(
-                    actor=request.user, name=form.cleaned_data["name"]
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Industry %(name)s was added.") % {"name": industry})
-                return redirect("customers:industry-list")
-        self.object_list = self.get_queryset()
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        return IndustryCreateView.as_view()(request, *args, **kwargs)
+
+
+class IndustryCreateView(ServiceFormView):
+    """The industry form of the industry list (no route of its own): an invalid one shows the
+    list again with its errors (400)."""
+
+    form_class = IndustryForm
+    write_rule = permissions.can_add_industry
+    success_url = reverse_lazy("customers:industry-list")
+
+    def perform_service(self, form):
+        return services.industry_create(actor=self.request.user, name=form.cleaned_data["name"])
+
+    def get_success_message(self, result):
+        return _("Industry %(name)s was added.") % {"name": result}
+
+    def form_invalid(self, form):
+        page = IndustryListView()
+        page.setup(self.request, *self.args, **self.kwargs)
+        page.object_list = page.get_queryset()
+        return page.render_to_response(page.get_context_data(form=form), status=400)
 
 
 # --- market insights ---------------------------------------------------------------------------
@@ -367,7 +306,7 @@ class InsightListView(FilteredListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_write=services.can_write_crm(self.request.user), **kwargs
+            can_write=permissions.can_write_crm(self.request.user), **kwargs
         )
 
 
@@ -380,12 +319,16 @@ class InsightDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_write=services.can_write_crm(self.request.user), **kwargs
+            can_write=permissions.can_write_crm(self.request.user), **kwargs
         )
 
 
-class InsightCreateView(CrmWriteRequiredMixin, FormView):
+class InsightCreateView(ServiceFormView):
     template_name = "customers/insight_form.html"
+    form_class = MarketInsightForm
+    form_takes_user = True
+    write_rule = permissions.can_write_crm
+    success_message = gettext_lazy("Insight saved.")
 
     def get_initial(self):
         initial = {}
@@ -395,27 +338,27 @@ class InsightCreateView(CrmWriteRequiredMixin, FormView):
                 initial[name] = [int(value)]
         return initial
 
-    def get_form(self, form_class=None):
-        return MarketInsightForm(**self.get_form_kwargs(), user=self.request.user)
+    def perform_service(self, form):
+        return services.insight_create(actor=self.request.user, **form.cleaned_data)
 
-    def form_valid(self, form):
-        insight = self.run_service(
-            form, lambda: services.insight_create(actor=self.request.user, **form.cleaned_data)
-        )
-        if insight is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("Insight saved."))
-        return redirect("customers:insight-detail", pk=insight.pk)
+    def get_success_url(self, result=None):
+        return reverse("customers:insight-detail", kwargs={"pk": result.pk})
 
 
-class InsightUpdateView(CrmWriteRequiredMixin, FormView):
+class InsightUpdateView(ServiceFormView):
     template_name = "customers/insight_form.html"
+    form_class = MarketInsightForm
+    form_takes_user = True
+    write_rule = permissions.can_write_crm
+    object_context_name = "insight"
+    success_message = gettext_lazy("Changes saved.")
 
-    def load(self, request, **kwargs):
-        self.insight = get_object_or_404(selectors.insight_list(user=request.user), pk=kwargs["pk"])
+    def get_object_queryset(self):
+        # insight_list scopes the insight and the linked records the form starts with.
+        return selectors.insight_list(user=self.request.user)
 
     def get_initial(self):
-        i = self.insight
+        i = self.object
         return {
             "title": i.title,
             "kind": i.kind,
@@ -426,23 +369,13 @@ class InsightUpdateView(CrmWriteRequiredMixin, FormView):
             "leads": [lead.pk for lead in i.leads.all()],
         }
 
-    def get_form(self, form_class=None):
-        return MarketInsightForm(**self.get_form_kwargs(), user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(insight=self.insight, **kwargs)
-
-    def form_valid(self, form):
-        saved = self.run_service(
-            form,
-            lambda: services.insight_update(
-                actor=self.request.user, insight=self.insight, **form.cleaned_data
-            ),
+    def perform_service(self, form):
+        return services.insight_update(
+            actor=self.request.user, insight=self.object, **form.cleaned_data
         )
-        if saved is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("Changes saved."))
-        return redirect("customers:insight-detail", pk=self.insight.pk)
+
+    def get_success_url(self, result=None):
+        return reverse("customers:insight-detail", kwargs={"pk": self.object.pk})
 
 
 # --- product feedback --------------------------------------------------------------------------
@@ -456,7 +389,7 @@ class FeedbackListView(FilteredListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_write=services.can_write_crm(self.request.user), **kwargs
+            can_write=permissions.can_write_crm(self.request.user), **kwargs
         )
 
 
@@ -469,61 +402,58 @@ class FeedbackDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_write=services.can_write_crm(self.request.user), **kwargs
+            can_write=permissions.can_write_crm(self.request.user), **kwargs
         )
 
 
-class FeedbackCreateView(CrmWriteRequiredMixin, FormView):
+class FeedbackCreateView(ServiceFormView):
+    """``?customer=<id>`` fixes the customer (404 outside the user's scope)."""
+
     template_name = "customers/feedback_form.html"
+    form_class = ProductFeedbackForm
+    form_takes_user = True
+    write_rule = permissions.can_write_crm
+    success_message = gettext_lazy("Feedback recorded.")
 
-    def load(self, request, **kwargs):
+    def load(self):
         self.fixed_customer = None
-        value = request.GET.get("customer")
+        value = self.request.GET.get("customer")
         if value and value.isdigit():
-            self.fixed_customer = _visible_customer(request.user, int(value))
+            self.fixed_customer = get_object_or_404(
+                selectors.customer_list(user=self.request.user), pk=int(value)
+            )
 
-    def get_form(self, form_class=None):
-        return ProductFeedbackForm(
-            **self.get_form_kwargs(), user=self.request.user, fixed_customer=self.fixed_customer
-        )
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "fixed_customer": self.fixed_customer}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(customer=self.fixed_customer, **kwargs)
 
-    def form_valid(self, form):
-        feedback = self.run_service(
-            form, lambda: services.feedback_create(actor=self.request.user, **form.cleaned_data)
-        )
-        if feedback is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("Feedback recorded."))
-        return redirect("customers:feedback-detail", pk=feedback.pk)
+    def perform_service(self, form):
+        return services.feedback_create(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, result=None):
+        return reverse("customers:feedback-detail", kwargs={"pk": result.pk})
 
 
-class FeedbackUpdateView(CrmWriteRequiredMixin, FormView):
+class FeedbackUpdateView(ServiceFormView):
     template_name = "customers/feedback_form.html"
     form_class = FeedbackUpdateForm
-
-    def load(self, request, **kwargs):
-        self.feedback = get_object_or_404(
-            selectors.feedback_list(user=request.user), pk=kwargs["pk"]
-        )
+    write_rule = permissions.can_write_crm
+    object_queryset = ProductFeedback.objects.select_related(
+        "customer", "customer__owner", "author"
+    )
+    object_context_name = "feedback"
+    success_message = gettext_lazy("Changes saved.")
 
     def get_initial(self):
-        f = self.feedback
+        f = self.object
         return {"summary": f.summary, "detail": f.detail, "status": f.status}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(feedback=self.feedback, **kwargs)
-
-    def form_valid(self, form):
-        saved = self.run_service(
-            form,
-            lambda: services.feedback_update(
-                actor=self.request.user, feedback=self.feedback, **form.cleaned_data
-            ),
+    def perform_service(self, form):
+        return services.feedback_update(
+            actor=self.request.user, feedback=self.object, **form.cleaned_data
         )
-        if saved is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("Changes saved."))
-        return redirect("customers:feedback-detail", pk=self.feedback.pk)
+
+    def get_success_url(self, result=None):
+        return reverse("customers:feedback-detail", kwargs={"pk": self.object.pk})

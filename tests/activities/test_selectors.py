@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from apps.activities.models import Activity
 from apps.activities.selectors import last_visit_on, visits_since
-from tests.factories import ActivityFactory, CustomerFactory, LeadFactory
+from apps.core.related import related_for
+from tests.factories import ActivityFactory, CustomerFactory, LeadFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,19 @@ def test_activity_scoping_per_role(cast, role, count):
     for rep in (cast.rep_a, cast.rep_a2, cast.rep_b):
         ActivityFactory(customer=CustomerFactory(owner=rep))
     assert Activity.objects.visible_to(getattr(cast, role)).count() == count
+
+
+def test_the_opportunity_page_lists_the_opportunitys_activities_the_reader_sees(cast):
+    opportunity = OpportunityFactory(owner=cast.rep_a)
+    mine = ActivityFactory(customer=None, opportunity=opportunity, owner=cast.rep_a)
+    ActivityFactory(customer=None, opportunity=OpportunityFactory(owner=cast.rep_a))
+    assert list(related_for(opportunity, user=cast.rep_a)["activities"]) == [mine]
+    assert list(related_for(opportunity, user=cast.rep_b)["activities"]) == []
+
+
+def test_the_customer_page_lists_the_customers_activities_the_reader_sees(cast):
+    customer = CustomerFactory(owner=cast.rep_a)
+    visit = ActivityFactory(customer=customer)
+    ActivityFactory(customer=CustomerFactory(owner=cast.rep_a))
+    assert list(related_for(customer, user=cast.rep_a)["activities"]) == [visit]
+    assert list(related_for(customer, user=cast.rep_b)["activities"]) == []

@@ -24,14 +24,6 @@ pytestmark = pytest.mark.django_db
 CUSTOMERS = "/api/v1/customers/"
 
 
-@pytest.fixture
-def records(cast):
-    return {
-        rep.username: CustomerFactory(owner=rep, name=f"{rep.username} customer")
-        for rep in (cast.rep_a, cast.rep_a2, cast.rep_b)
-    }
-
-
 def _names(response):
     assert response.status_code == 200, response.content
     return {row["name"] for row in response.json()["results"]}

@@ -24,15 +24,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def records(cast):
-    """One customer per rep of the cast, named after the owner."""
-    return {
-        rep.username: CustomerFactory(owner=rep, name=f"{rep.username} customer")
-        for rep in (cast.rep_a, cast.rep_a2, cast.rep_b)
-    }
-
-
 def _names(response, key="customers"):
     return {str(obj) for obj in response.context[key]}
 

@@ -1,14 +1,12 @@
 from rest_framework import serializers
 
+from apps.accounts.models import User
 from apps.activities.choices import ActivityKind
 from apps.activities.models import Activity
-from apps.customers.api.serializers import VisiblePrimaryKeyRelatedField
-
-
-def _model(label):
-    from django.apps import apps
-
-    return apps.get_model(label)
+from apps.core.api.fields import VisiblePrimaryKeyRelatedField
+from apps.customers.models import Customer
+from apps.leads.models import Lead
+from apps.opportunities.models import Opportunity
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -40,13 +38,13 @@ class ActivityUpdateSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField(required=False)
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True)
     lead = VisiblePrimaryKeyRelatedField(
-        queryset=_model("leads.Lead").objects.all(), required=False, allow_null=True
+        queryset=Lead.objects.all(), required=False, allow_null=True
     )
     customer = VisiblePrimaryKeyRelatedField(
-        queryset=_model("customers.Customer").objects.all(), required=False, allow_null=True
+        queryset=Customer.objects.all(), required=False, allow_null=True
     )
     opportunity = VisiblePrimaryKeyRelatedField(
-        queryset=_model("opportunities.Opportunity").objects.all(),
+        queryset=Opportunity.objects.all(),
         required=False,
         allow_null=True,
     )
@@ -60,5 +58,5 @@ class ActivityInputSerializer(ActivityUpdateSerializer):
     occurred_at = serializers.DateTimeField()
     subject = serializers.CharField(max_length=200, allow_blank=True)
     owner = serializers.PrimaryKeyRelatedField(
-        queryset=_model("accounts.User").objects.all(), required=False, allow_null=True
+        queryset=User.objects.all(), required=False, allow_null=True
     )

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 
-from apps.activities import services
+from apps.activities import permissions, services
 from apps.activities.api.serializers import (
     ActivityInputSerializer,
     ActivitySerializer,
@@ -9,11 +9,11 @@ from apps.activities.api.serializers import (
 )
 from apps.activities.filters import ActivityFilter
 from apps.activities.models import Activity
-from apps.customers.api.views import CrmViewSet
+from apps.core.api.views import ServiceModelViewSet
 
 
 @extend_schema(tags=["activities"])
-class ActivityViewSet(CrmViewSet):
+class ActivityViewSet(ServiceModelViewSet):
     """Calls, visits, meetings, demos and e-mails. Filters: owner, team, date_after/date_before
     (occurred), kind, customer, lead, opportunity."""
 
@@ -23,19 +23,12 @@ class ActivityViewSet(CrmViewSet):
     ordering_fields = ["occurred_at", "created_at"]
     create_serializer_class = ActivityInputSerializer
     update_serializer_class = ActivityUpdateSerializer
-
-    @extend_schema(request=ActivityInputSerializer, responses={201: ActivitySerializer})
-    def create(self, request, *args, **kwargs):
-        return super().create(request, *args, **kwargs)
-
-    @extend_schema(request=ActivityUpdateSerializer, responses=ActivitySerializer)
-    def partial_update(self, request, *args, **kwargs):
-        return super().partial_update(request, *args, **kwargs)
+    write_rule = permissions.can_write_crm
 
     def get_object(self):
         instance = super().get_object()
         if self.request.method not in ("GET", "HEAD", "OPTIONS") and not (
-            Activity.objects.editable_by(self.request.user).filter(pk=instance.pk).exists()
+            permissions.can_edit_activity(self.request.user, instance)
         ):
             raise PermissionDenied
         return instance

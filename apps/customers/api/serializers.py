@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.accounts.models import User
+from apps.core.api.fields import VisiblePrimaryKeyRelatedField
+from apps.core.choices import CompanySize, Grade
 from apps.customers.choices import (
     DemandIntent,
     FeedbackStatus,
@@ -18,25 +20,11 @@ from apps.customers.models import (
     MarketInsight,
     ProductFeedback,
 )
-from apps.leads.choices import CompanySize, Grade
-
-
-class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related id that must be among the records the requesting user may see: others are
-    answered exactly like ids that do not exist."""
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        request = self.context.get("request")
-        if request is None:
-            return queryset.none()
-        return queryset.model.objects.visible_to(request.user)
 
 
 def _lead_queryset():
-    from apps.leads.models import Lead
-
-    return Lead.objects.all()
+    # The leads app sits above this one: its model through the declared relation.
+    return Customer._meta.get_field("lead").related_model.objects.all()
 
 
 # --- output ------------------------------------------------------------------------------------

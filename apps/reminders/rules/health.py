@@ -1,23 +1,14 @@
 import datetime
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.quarters import quarter_end, quarter_of
 from apps.customers.choices import CustomerStatus
 from apps.customers.models import Customer, HealthReport
+from apps.customers.selectors import health_report_due
 from apps.reminders.rules.base import Candidate, Param, Rule, RunContext, registry
-
-
-def quarter_of(day: datetime.date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // 3 + 1
-
-
-def quarter_end(year: int, quarter: int) -> datetime.date:
-    if quarter == 4:
-        return datetime.date(year, 12, 31)
-    return datetime.date(year, quarter * 3 + 1, 1) - datetime.timedelta(days=1)
 
 
 @registry.register
@@ -48,12 +39,8 @@ class QuarterlyHealthReport(Rule):
         due = self.due_for(ctx, year, quarter)
         if ctx.today < due - datetime.timedelta(days=int(ctx.params["notice_days"])):
             return
-        filed = HealthReport.objects.filter(customer=OuterRef("pk"), year=year, quarter=quarter)
-        rows = (
-            Customer.objects.filter(status=CustomerStatus.ACTIVE)
-            .annotate(filed=Exists(filed))
-            .filter(filed=False)
-            .values("pk", "owner_id", "name")
+        rows = health_report_due(year=year, quarter=quarter, skip_added_later=False).values(
+            "pk", "owner_id", "name"
         )
         for row in rows:
             yield Candidate(
