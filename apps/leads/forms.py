@@ -3,9 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.core.choices import Role
+from apps.core.ownership import assignable_owners
 from apps.customers.models import Customer, Industry
-from apps.leads import selectors
 from apps.leads.choices import (
     LEAD_TRANSITIONS,
     CompanySize,
@@ -17,7 +16,8 @@ from apps.leads.choices import (
     TouchChannel,
 )
 from apps.leads.imports import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
-from apps.leads.services import RUBRIC_FIELDS, is_admin
+from apps.leads.permissions import is_admin, is_rep
+from apps.leads.services import RUBRIC_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -53,12 +53,10 @@ class LeadForm(forms.Form):
     def __init__(self, *args, user, show_confirm=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referred_by"].queryset = Customer.objects.visible_to(user).order_by("name")
-        if user.role == Role.REP and not is_admin(user):
+        if is_rep(user):
             del self.fields["owner"]  # a rep always owns what they create
         else:
-            self.fields["owner"].queryset = selectors.assignable_owners(actor=user).order_by(
-                "username"
-            )
+            self.fields["owner"].queryset = assignable_owners(user).order_by("username")
             self.fields["owner"].required = is_admin(user)
             if not is_admin(user):
                 self.fields["owner"].empty_label = _("Myself")

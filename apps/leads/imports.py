@@ -60,19 +60,20 @@ class ImportRow:
     values: dict[str, str]
 
 
+def too_large() -> ImportRowError:
+    """The one problem of a file over :data:`MAX_IMPORT_BYTES`."""
+    return ImportRowError(
+        0,
+        "file",
+        _("The file is too large: at most %(size)s MB may be imported at once.")
+        % {"size": MAX_IMPORT_BYTES // (1024 * 1024)},
+    )
+
+
 def read_import_file(*, file_name: str, data: bytes) -> list[ImportRow]:
     """The data rows of a CSV or XLSX file (blank rows skipped), or ``ImportFileError``."""
     if len(data) > MAX_IMPORT_BYTES:
-        raise ImportFileError(
-            [
-                ImportRowError(
-                    0,
-                    "file",
-                    _("The file is too large: at most %(size)s MB may be imported at once.")
-                    % {"size": MAX_IMPORT_BYTES // (1024 * 1024)},
-                )
-            ]
-        )
+        raise ImportFileError([too_large()])
     if not data.strip():
         raise ImportFileError([ImportRowError(0, "file", _("The file is empty."))])
     name = (file_name or "").lower()

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import User
-from apps.core import ownership
 from apps.core.scoping import sees_everything
 from apps.core.text import normalise_company, normalise_email, normalise_phone
 from apps.customers.models import Customer
@@ -22,11 +20,9 @@ DUPLICATE_LIMIT = 20
 
 
 def rubric_current() -> GradingRubric:
-    """The one grading rubric; created with the product defaults on first use."""
-    rubric = GradingRubric.objects.order_by("pk").first()
-    if rubric is None:
-        rubric, _created = GradingRubric.objects.get_or_create(pk=1)
-    return rubric
+    """The one grading rubric. Until it is first saved (``services.rubric_ensure``), an unsaved
+    rubric with the product defaults: reading never writes."""
+    return GradingRubric.objects.order_by("pk").first() or GradingRubric()
 
 
 def rubric_points() -> RubricPoints:
@@ -204,14 +200,6 @@ def existing_duplicate_keys(
                 model.objects.filter(**{f"{column}__in": keys}).values_list(column, flat=True)
             )
     return found
-
-
-# --- people ---------------------------------------------------------------------------------
-
-
-def assignable_owners(*, actor) -> QuerySet[User]:
-    """Who ``actor`` may make the owner of a lead (see :mod:`apps.core.ownership`)."""
-    return ownership.assignable_owners(actor)
 
 
 # --- nurture plan ---------------------------------------------------------------------------

@@ -9,20 +9,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Team, User
-from apps.core.choices import Role
-from apps.core.scoping import sees_everything
+from apps.accounts.models import User
+from apps.core.ownership import OwnerMessages, assignable_owners, resolve_owner
+from apps.core.permissions import require
 from apps.core.services import audit_record, audit_value
 from apps.core.text import normalise_company, normalise_email, normalise_phone
+from apps.customers import services as customer_services
 from apps.customers.models import Customer, Industry
-from apps.leads import selectors
+from apps.leads import imports, selectors
 from apps.leads.calculations import RubricPoints, grade_for, grade_table, highest_total
 from apps.leads.choices import (
     LEAD_TRANSITIONS,
@@ -35,37 +36,17 @@ from apps.leads.choices import (
     NeedMatch,
     TouchChannel,
 )
-from apps.leads.imports import ImportFileError, ImportRowError, read_import_file
+from apps.leads.imports import IMPORT_COLUMNS, ImportFileError, ImportRowError, read_import_file
 from apps.leads.models import GradingRubric, Lead, LeadStatusChange, NurtureTouch
+from apps.leads.permissions import can_edit_rubric, can_override_grade, can_write_leads
+from apps.opportunities import services as opportunity_services
+from apps.opportunities.models import Opportunity
 
-# --- who may do what ------------------------------------------------------------------------
-
-
-def is_admin(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
-
-
-def can_write_leads(user) -> bool:
-    """Reps, managers and admins create and work leads; HR only reads them."""
-    return bool(user.is_authenticated and (is_admin(user) or user.role in (Role.REP, Role.MANAGER)))
-
-
-def can_override_grade(user, lead: Lead) -> bool:
-    """An admin, or a manager of a team the lead's owner works in."""
-    if is_admin(user):
-        return True
-    if not user.is_authenticated or user.role != Role.MANAGER:
-        return False
-    return Team.objects.filter(managers=user, members=lead.owner_id).exists()
-
-
-def can_edit_rubric(user) -> bool:
-    return sees_everything(user)
+# --- who may do what (the rules live in apps.leads.permissions) ------------------------------
 
 
 def _require_writer(actor) -> None:
-    if not can_write_leads(actor):
-        raise PermissionDenied(_("HR may read leads but not change them."))
+    require(can_write_leads(actor), _("HR may read leads but not change them."))
 
 
 def _require_open(lead: Lead) -> None:
@@ -96,6 +77,16 @@ RUBRIC_POINT_FIELDS = (
 RUBRIC_TOTAL_FIELDS = ("a_min_total", "b_min_total")
 RUBRIC_FIELDS = RUBRIC_POINT_FIELDS + RUBRIC_TOTAL_FIELDS
 MAX_POINTS = 100
+
+
+@transaction.atomic
+def rubric_ensure() -> GradingRubric:
+    """The one grading rubric, created with the product defaults on first use (reads use
+    :func:`apps.leads.selectors.rubric_current`, which never writes)."""
+    rubric = GradingRubric.objects.order_by("pk").first()
+    if rubric is None:
+        rubric, _created = GradingRubric.objects.get_or_create(pk=1)
+    return rubric
 
 
 @dataclass(frozen=True)
@@ -149,9 +140,8 @@ def rubric_validate(*, rubric: GradingRubric, values: dict) -> dict:
 def rubric_update(*, actor, **values) -> RubricUpdate:
     """Change the grading rubric (HR and admin) and regrade every open lead without an override
     in the same transaction. Audited as ``lead.rubric_update``."""
-    if not can_edit_rubric(actor):
-        raise PermissionDenied(_("Only HR and admins may change the grading rubric."))
-    rubric = GradingRubric.objects.select_for_update().get(pk=selectors.rubric_current().pk)
+    require(can_edit_rubric(actor), _("Only HR and admins may change the grading rubric."))
+    rubric = GradingRubric.objects.select_for_update().get(pk=rubric_ensure().pk)
     new = rubric_validate(rubric=rubric, values=values)
     changes = {
         name: [getattr(rubric, name), new[name]]
@@ -194,20 +184,8 @@ def _regrade_open_leads(points: RubricPoints) -> int:
 
 # --- create and edit ------------------------------------------------------------------------
 
-LEAD_FIELDS = (
-    "company_name",
-    "contact_name",
-    "phone",
-    "email",
-    "industry",
-    "company_size",
-    "need_match",
-    "decision_complexity",
-    "source",
-    "referred_by",
-    "owner",
-    "notes",
-)
+#: The fields of a lead a person sets (an import file's columns are the same).
+LEAD_FIELDS = IMPORT_COLUMNS
 CHOICE_FIELDS = {
     "company_size": CompanySize,
     "need_match": NeedMatch,
@@ -276,28 +254,20 @@ def _validate_values(
         ]
 
 
-def _resolve_owner(*, actor, owner, errors: dict, assignable_ids: set[int] | None = None):
-    """The owner a new or edited lead gets. A rep always owns what they create."""
-    if actor.role == Role.REP and not actor.is_superuser:
-        return actor
-    if owner is None:
-        if actor.role in (Role.REP, Role.MANAGER) and not is_admin(actor):
-            return actor
-        errors["owner"] = [_("Choose who owns this lead: an active rep or manager.")]
-        return None
-    if assignable_ids is None:
-        allowed = selectors.assignable_owners(actor=actor).filter(pk=owner.pk).exists()
-    else:
-        allowed = owner.pk in assignable_ids
-    if not allowed:
-        if is_admin(actor):
-            errors["owner"] = [
-                _("%(name)s cannot own leads: choose an active rep or manager.") % {"name": owner}
-            ]
-        else:
-            errors["owner"] = [_("%(name)s is not in a team you manage.") % {"name": owner}]
-        return None
-    return owner
+def _owner_messages() -> OwnerMessages:
+    return OwnerMessages(
+        required=_("Choose who owns this lead: an active rep or manager."),
+        not_in_team=_("%(name)s is not in a team you manage."),
+        cannot_own=_("%(name)s cannot own leads: choose an active rep or manager."),
+    )
+
+
+def _resolve_owner(*, actor, owner, errors: dict, current=None):
+    """The owner a new (``current=None``) or edited lead gets (:func:`resolve_owner`): a rep
+    always owns what they create and silently keeps their own leads."""
+    return resolve_owner(
+        actor=actor, owner=owner, errors=errors, messages=_owner_messages(), current=current
+    )
 
 
 def _keys(values: dict) -> dict:
@@ -391,11 +361,9 @@ def lead_update(*, actor, lead: Lead, confirm_duplicate: bool = False, **fields)
     values.update({name: value for name, value in fields.items() if name != "owner"})
     errors: dict[str, list[str]] = {}
     _validate_values(actor=actor, values=values, errors=errors)
-    owner = lead.owner
-    if "owner" in fields and fields["owner"] is not None and fields["owner"].pk != lead.owner_id:
-        owner = _resolve_owner(actor=actor, owner=fields["owner"], errors=errors)
-        if actor.role == Role.REP and not actor.is_superuser:
-            owner = lead.owner  # a rep keeps their own leads
+    owner = _resolve_owner(
+        actor=actor, owner=fields.get("owner"), errors=errors, current=lead.owner
+    )
     if errors:
         raise ValidationError(errors)
     values["owner"] = owner
@@ -449,10 +417,10 @@ def lead_override_grade(*, actor, lead: Lead, grade: str, reason: str) -> Lead:
 
     The rubric grade stays on the lead beside the override. Audited as ``lead.grade_override``.
     """
-    if not can_override_grade(actor, lead):
-        raise PermissionDenied(
-            _("Only a manager of the owner's team or an admin may override a lead's grade.")
-        )
+    require(
+        can_override_grade(actor, lead),
+        _("Only a manager of the owner's team or an admin may override a lead's grade."),
+    )
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     _require_open(lead)
     grade = (grade or "").strip().upper()
@@ -571,7 +539,7 @@ def lead_record_contact(*, lead: Lead, actor, at: datetime.datetime) -> Lead:
 class LeadConversion:
     lead: Lead
     customer: Customer
-    opportunity: object  # apps.opportunities.models.Opportunity
+    opportunity: Opportunity
     customer_created: bool
 
 
@@ -588,9 +556,6 @@ def lead_convert(
     """Turn a qualified lead into a customer (new, or an existing one the actor may see) and an
     opportunity, in one transaction: if any step fails nothing is written. The customer keeps
     the lead's grade."""
-    from apps.customers.services import customer_create
-    from apps.opportunities.services import opportunity_create
-
     _require_writer(actor)
     lead = Lead.objects.select_for_update().select_related("owner").get(pk=lead.pk)
     errors: dict[str, list[str]] = {}
@@ -613,7 +578,7 @@ def lead_convert(
 
     created = customer is None
     if created:
-        customer = customer_create(
+        customer = customer_services.customer_create(
             actor=actor,
             owner=lead.owner,
             name=lead.company_name,
@@ -630,7 +595,7 @@ def lead_convert(
         # An existing customer without a lead of its own takes this lead and its grade.
         Customer.objects.filter(pk=customer.pk).update(lead=lead, lead_grade=lead.grade)
         customer.lead, customer.lead_grade = lead, lead.grade
-    opportunity = opportunity_create(
+    opportunity = opportunity_services.opportunity_create(
         actor=actor,
         customer=customer,
         owner=lead.owner,
@@ -729,7 +694,7 @@ def lead_import(*, actor, file_name: str, data: bytes) -> list[Lead]:
             Q(username__in=usernames) | Q(username__in=[name.lower() for name in usernames])
         )
     }
-    assignable_ids = set(selectors.assignable_owners(actor=actor).values_list("pk", flat=True))
+    assignable_ids = set(assignable_owners(actor).values_list("pk", flat=True))
     referrers = _visible_referrers(actor, {row.values.get("referred_by", "") for row in rows})
 
     errors: list[ImportRowError] = []
@@ -771,9 +736,10 @@ def lead_import(*, actor, file_name: str, data: bytes) -> list[Lead]:
         )
         row_errors.update(lookup_errors)  # "unknown X" says more than "X is required"
         if "owner" not in row_errors:
-            values["owner"] = _resolve_owner(
-                actor=actor, owner=owner, errors=row_errors, assignable_ids=assignable_ids
-            )
+            if owner is not None and owner.pk in assignable_ids:
+                values["owner"] = owner  # allowed: spares the owner rule a query per row
+            else:
+                values["owner"] = _resolve_owner(actor=actor, owner=owner, errors=row_errors)
         if "company_name" not in row_errors:
             keys = _keys(values)
             for field, key in (
@@ -849,6 +815,15 @@ def lead_import(*, actor, file_name: str, data: bytes) -> list[Lead]:
         batch_size=500,
     )
     return leads
+
+
+def lead_import_upload(*, actor, upload) -> list[Lead]:
+    """:func:`lead_import` of an uploaded file (``name``, ``size``, ``read()``); a file over
+    the size limit is refused before it is read."""
+    _require_writer(actor)
+    if upload.size > imports.MAX_IMPORT_BYTES:
+        raise LeadImportError([imports.too_large()])
+    return lead_import(actor=actor, file_name=upload.name, data=upload.read())
 
 
 def _field_label(field: str) -> str:

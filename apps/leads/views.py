@@ -3,15 +3,15 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView
 
-from apps.core.mixins import FilteredListMixin, OrganisationWideRequiredMixin, add_service_errors
+from apps.core.mixins import FilteredListMixin, ServiceFormView
 from apps.core.models import AuditEntry
 from apps.leads import selectors, services
 from apps.leads.choices import OPEN_STATUSES, Grade, LeadStatus
@@ -25,8 +25,9 @@ from apps.leads.forms import (
     RubricForm,
     TransitionForm,
 )
-from apps.leads.imports import IMPORT_COLUMNS, MAX_IMPORT_BYTES, ImportRowError
+from apps.leads.imports import IMPORT_COLUMNS
 from apps.leads.models import Lead
+from apps.leads.permissions import can_edit_rubric, can_override_grade, can_write_leads
 from apps.leads.services import RUBRIC_FIELDS, DuplicateLeadError, LeadImportError
 
 
@@ -37,17 +38,6 @@ def activity_create_url(lead: Lead) -> str:
     except NoReverseMatch:
         base = "/activities/new/"
     return f"{base}?lead={lead.pk}"
-
-
-class LeadWriteMixin(LoginRequiredMixin):
-    """Reps, managers and admins only: HR reads leads but gets a 403 on every write."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not services.can_write_leads(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class LeadListView(FilteredListMixin, ListView):
@@ -68,8 +58,8 @@ class LeadListView(FilteredListMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["month_start"] = selectors.month_bounds(timezone.localdate())[0]
         context["open_statuses"] = list(OPEN_STATUSES)
-        context["can_write"] = services.can_write_leads(self.request.user)
-        context["can_edit_rubric"] = services.can_edit_rubric(self.request.user)
+        context["can_write"] = can_write_leads(self.request.user)
+        context["can_edit_rubric"] = can_edit_rubric(self.request.user)
         return context
 
 
@@ -86,12 +76,12 @@ class LeadDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         lead, viewer = self.object, self.request.user
         is_open = lead.status in OPEN_STATUSES
-        can_write = services.can_write_leads(viewer)
+        can_write = can_write_leads(viewer)
         nurture = selectors.lead_nurture_status(lead=lead, on_date=timezone.localdate())
         context.update(
             is_open=is_open,
             can_write=can_write,
-            can_override=is_open and services.can_override_grade(viewer, lead),
+            can_override=is_open and can_override_grade(viewer, lead),
             history=selectors.lead_status_history(lead=lead),
             touches=selectors.lead_touches(lead=lead)[:24],
             nurture=nurture,
@@ -124,79 +114,89 @@ class LeadDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-def _render_duplicates(view, form_class, form, exc: DuplicateLeadError, **form_kwargs):
-    """Show the form again with the matches and the "save anyway" box."""
-    form = form_class(view.request.POST, user=view.request.user, show_confirm=True, **form_kwargs)
-    form.is_valid()
-    form.add_error("confirm_duplicate", exc.messages[0])
-    return view.render_to_response(view.get_context_data(form=form, duplicates=exc.matches))
+class LeadWriteView(ServiceFormView):
+    """A lead form: reps, managers and admins only (HR reads leads but gets a 403 on every
+    write)."""
+
+    write_rule = can_write_leads
 
 
-class LeadCreateView(LeadWriteMixin, FormView):
+class LeadFormMixin:
+    """The lead form (create and edit). A save the service refuses as a likely duplicate shows
+    the form again with the matches and the "save anyway" box."""
+
     form_class = LeadForm
     template_name = "leads/lead_form.html"
+    form_takes_user = True
+    duplicate_error = None
+    show_confirm = False
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {**super().get_form_kwargs(), "show_confirm": self.show_confirm}
 
-    def form_valid(self, form):
+    def perform_service(self, form):
         try:
-            lead = services.lead_create(
-                actor=self.request.user,
-                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
-                **form.service_kwargs(),
-            )
+            return self.save_lead(form)
         except DuplicateLeadError as exc:
-            return _render_duplicates(self, self.form_class, form, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Lead %(name)s was added with grade %(grade)s.")
-            % {"name": lead, "grade": lead.grade},
+            self.duplicate_error = exc
+            raise
+
+    def save_lead(self, form):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def form_invalid(self, form):
+        exc = self.duplicate_error
+        if exc is None:
+            return super().form_invalid(form)
+        self.show_confirm = True
+        form = self.get_form()
+        form.is_valid()
+        form.add_error("confirm_duplicate", exc.messages[0])
+        return self.render_to_response(self.get_context_data(form=form, duplicates=exc.matches))
+
+
+class LeadCreateView(LeadFormMixin, LeadWriteView):
+    def save_lead(self, form):
+        return services.lead_create(
+            actor=self.request.user,
+            confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+            **form.service_kwargs(),
         )
-        return redirect("leads:lead-detail", pk=lead.pk)
+
+    def get_success_message(self, lead):
+        return _("Lead %(name)s was added with grade %(grade)s.") % {
+            "name": lead,
+            "grade": lead.grade,
+        }
+
+    def get_success_url(self, lead=None):
+        return reverse("leads:lead-detail", kwargs={"pk": lead.pk})
 
 
-class LeadObjectMixin:
-    """Finds the lead among those the user may see (404 otherwise) before anything else."""
+class LeadObjectView(LeadWriteView):
+    """A form that acts on the lead the URL names (404 outside the user's scope); back to the
+    lead page afterwards."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.lead = get_object_or_404(
-                Lead.objects.visible_to(request.user).select_related("owner"), pk=kwargs["pk"]
-            )
-            self.check_lead_permission()
-        return super().dispatch(request, *args, **kwargs)
+    object_queryset = Lead.objects.select_related("owner")
+    object_context_name = "lead"
 
-    def check_lead_permission(self) -> None:
-        """Raise ``PermissionDenied`` when the user may not act on ``self.lead``."""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(lead=self.lead, **kwargs)
-
-    def back_to_lead(self):
-        return redirect("leads:lead-detail", pk=self.lead.pk)
+    def get_success_url(self, result=None):
+        return reverse("leads:lead-detail", kwargs={"pk": self.object.pk})
 
 
-class LeadUpdateView(LeadObjectMixin, LeadWriteMixin, FormView):
-    form_class = LeadForm
-    template_name = "leads/lead_form.html"
+class LeadUpdateView(LeadFormMixin, LeadObjectView):
+    success_message = gettext_lazy("Changes saved.")
 
     def get(self, request, *args, **kwargs):
-        if self.lead.status not in OPEN_STATUSES:
+        if self.object.status not in OPEN_STATUSES:
             messages.warning(
                 request, _("A converted or disqualified lead can no longer be edited.")
             )
-            return self.back_to_lead()
+            return redirect(self.get_success_url())
         return super().get(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
     def get_initial(self):
-        lead = self.lead
+        lead = self.object
         return {
             "company_name": lead.company_name,
             "contact_name": lead.contact_name,
@@ -214,41 +214,33 @@ class LeadUpdateView(LeadObjectMixin, LeadWriteMixin, FormView):
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
+        lead = self.object
         if "owner" in form.fields:
             # The current owner stays choosable even if they could not be picked anew.
             form.fields["owner"].queryset = (
-                form.fields["owner"].queryset
-                | type(self.lead.owner).objects.filter(pk=self.lead.owner_id)
+                form.fields["owner"].queryset | type(lead.owner).objects.filter(pk=lead.owner_id)
             ).distinct()
         referred = form.fields["referred_by"]
-        if self.lead.referred_by_id:
+        if lead.referred_by_id:
             referred.queryset = (
                 referred.queryset
-                | type(referred.queryset.model).objects.filter(pk=self.lead.referred_by_id)
+                | type(referred.queryset.model).objects.filter(pk=lead.referred_by_id)
             ).distinct()
         return form
 
-    def form_valid(self, form):
+    def save_lead(self, form):
         fields = form.service_kwargs()
         if fields.get("owner") is None:
             fields.pop("owner", None)
-        try:
-            services.lead_update(
-                actor=self.request.user,
-                lead=self.lead,
-                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
-                **fields,
-            )
-        except DuplicateLeadError as exc:
-            return _render_duplicates(self, self.form_class, form, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Changes saved."))
-        return self.back_to_lead()
+        return services.lead_update(
+            actor=self.request.user,
+            lead=self.object,
+            confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+            **fields,
+        )
 
 
-class LeadActionView(LeadObjectMixin, LeadWriteMixin, FormView):
+class LeadActionView(LeadObjectView):
     """A small form that acts on one lead (its own page, also embedded on the lead page)."""
 
     template_name = "leads/lead_action.html"
@@ -258,56 +250,45 @@ class LeadActionView(LeadObjectMixin, LeadWriteMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.title, submit_label=self.submit_label, **kwargs)
 
-    def run(self, form):  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            message = self.run(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, message)
-        return self.back_to_lead()
-
 
 class LeadTransitionView(LeadActionView):
     form_class = TransitionForm
-    title = _("Change status")
-    submit_label = _("Change status")
+    title = gettext_lazy("Change status")
+    submit_label = gettext_lazy("Change status")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "lead": self.lead}
+        return {**super().get_form_kwargs(), "lead": self.object}
 
-    def run(self, form):
-        lead = services.lead_transition(
+    def perform_service(self, form):
+        return services.lead_transition(
             actor=self.request.user,
-            lead=self.lead,
+            lead=self.object,
             status=form.cleaned_data["status"],
             reason=form.cleaned_data["reason"],
         )
+
+    def get_success_message(self, lead):
         return _("The lead is now %(status)s.") % {"status": lead.get_status_display().lower()}
 
 
 class LeadOverrideView(LeadActionView):
     form_class = OverrideForm
-    title = _("Override grade")
-    submit_label = _("Save grade")
-
-    def check_lead_permission(self):
-        if not services.can_override_grade(self.request.user, self.lead):
-            raise PermissionDenied
+    object_rule = can_override_grade
+    title = gettext_lazy("Override grade")
+    submit_label = gettext_lazy("Save grade")
 
     def get_initial(self):
-        return {"grade": self.lead.grade_override}
+        return {"grade": self.object.grade_override}
 
-    def run(self, form):
-        lead = services.lead_override_grade(
+    def perform_service(self, form):
+        return services.lead_override_grade(
             actor=self.request.user,
-            lead=self.lead,
+            lead=self.object,
             grade=form.cleaned_data["grade"],
             reason=form.cleaned_data["reason"],
         )
+
+    def get_success_message(self, lead):
         if lead.grade_override:
             return _("Grade overridden to %(grade)s (rubric grade %(rubric)s).") % {
                 "grade": lead.grade,
@@ -320,69 +301,55 @@ class LeadOverrideView(LeadActionView):
 
 class LeadConvertView(LeadActionView):
     form_class = ConvertForm
-    title = _("Convert to customer")
-    submit_label = _("Convert")
+    form_takes_user = True
+    title = gettext_lazy("Convert to customer")
+    submit_label = gettext_lazy("Convert")
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+    def perform_service(self, form):
+        return services.lead_convert(actor=self.request.user, lead=self.object, **form.cleaned_data)
 
-    def form_valid(self, form):
-        try:
-            result = services.lead_convert(
-                actor=self.request.user, lead=self.lead, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Converted: customer %(customer)s with opportunity %(opportunity)s.")
-            % {"customer": result.customer, "opportunity": result.opportunity},
-        )
-        return self.back_to_lead()
+    def get_success_message(self, result):
+        return _("Converted: customer %(customer)s with opportunity %(opportunity)s.") % {
+            "customer": result.customer,
+            "opportunity": result.opportunity,
+        }
 
 
 class LeadTouchCreateView(LeadActionView):
     form_class = NurtureTouchForm
-    title = _("Log a nurture touch")
-    submit_label = _("Log touch")
+    title = gettext_lazy("Log a nurture touch")
+    submit_label = gettext_lazy("Log touch")
+    success_message = gettext_lazy("Nurture touch logged.")
 
-    def run(self, form):
-        services.nurture_touch_create(actor=self.request.user, lead=self.lead, **form.cleaned_data)
-        return _("Nurture touch logged.")
+    def perform_service(self, form):
+        return services.nurture_touch_create(
+            actor=self.request.user, lead=self.object, **form.cleaned_data
+        )
 
 
-class LeadImportView(LeadWriteMixin, FormView):
+class LeadImportView(LeadWriteView):
     form_class = LeadImportForm
     template_name = "leads/lead_import.html"
+    success_url = reverse_lazy("leads:lead-list")
+
+    row_errors = None
 
     def get_context_data(self, **kwargs):
+        if self.row_errors is not None:
+            kwargs.setdefault("row_errors", self.row_errors)
         return super().get_context_data(columns=IMPORT_COLUMNS, **kwargs)
 
-    def form_valid(self, form):
-        upload = form.cleaned_data["file"]
+    def perform_service(self, form):
         try:
-            if upload.size > MAX_IMPORT_BYTES:
-                raise LeadImportError(
-                    [
-                        ImportRowError(
-                            0,
-                            "file",
-                            _("The file is too large: at most %(size)s MB may be imported at once.")
-                            % {"size": MAX_IMPORT_BYTES // (1024 * 1024)},
-                        )
-                    ]
-                )
-            leads = services.lead_import(
-                actor=self.request.user, file_name=upload.name, data=upload.read()
+            return services.lead_import_upload(
+                actor=self.request.user, upload=form.cleaned_data["file"]
             )
         except LeadImportError as exc:
-            form.add_error("file", exc.messages[0])
-            return self.render_to_response(
-                self.get_context_data(form=form, row_errors=exc.row_errors)
-            )
-        messages.success(self.request, _("%(count)s leads imported.") % {"count": len(leads)})
-        return redirect("leads:lead-list")
+            self.row_errors = exc.row_errors
+            raise
+
+    def get_success_message(self, leads):
+        return _("%(count)s leads imported.") % {"count": len(leads)}
 
 
 @login_required
@@ -407,33 +374,32 @@ def import_template(request):
     return response
 
 
-class RubricView(OrganisationWideRequiredMixin, FormView):
+class RubricView(ServiceFormView):
+    """HR and admins edit the grading rubric (others: 403)."""
+
+    write_rule = can_edit_rubric
     form_class = RubricForm
     template_name = "leads/rubric_form.html"
+    success_url = reverse_lazy("leads:rubric")
+
+    def load(self):
+        self.rubric = selectors.rubric_current()
 
     def get_initial(self):
-        rubric = selectors.rubric_current()
-        return {name: getattr(rubric, name) for name in RUBRIC_FIELDS}
+        return {name: getattr(self.rubric, name) for name in RUBRIC_FIELDS}
 
     def get_context_data(self, **kwargs):
-        rubric = selectors.rubric_current()
-        return super().get_context_data(
-            rubric=rubric,
-            grades=Grade,
-            history=AuditEntry.objects.visible_to(self.request.user)
-            .for_object(rubric)
-            .select_related("actor")[:10],
-            **kwargs,
-        )
+        history = AuditEntry.objects.none()
+        if self.rubric.pk is not None:
+            history = (
+                AuditEntry.objects.visible_to(self.request.user)
+                .for_object(self.rubric)
+                .select_related("actor")[:10]
+            )
+        return super().get_context_data(rubric=self.rubric, grades=Grade, history=history, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            result = services.rubric_update(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Rubric saved. %(count)s open leads were regraded.") % {"count": result.regraded},
-        )
-        return redirect("leads:rubric")
+    def perform_service(self, form):
+        return services.rubric_update(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, result):
+        return _("Rubric saved. %(count)s open leads were regraded.") % {"count": result.regraded}

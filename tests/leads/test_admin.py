@@ -4,34 +4,25 @@ read-only there apart from their notes."""
 import pytest
 
 from apps.core.models import AuditEntry
-from apps.leads import selectors
+from apps.leads import services
 from tests.factories import LeadFactory, NurtureTouchFactory
 
 pytestmark = pytest.mark.django_db
 
-RUBRIC_POST = {
-    "size_small": 1,
-    "size_medium": 2,
-    "size_large": 3,
-    "need_low": 1,
-    "need_medium": 2,
-    "need_high": 3,
-    "chain_complex": 1,
-    "chain_moderate": 2,
-    "chain_simple": 3,
-    "a_min_total": 7,
-    "b_min_total": 5,
-}
+
+@pytest.fixture
+def rubric_post(rubric_form):
+    return {**rubric_form, "b_min_total": 5}
 
 
-def test_rubric_admin_saves_through_the_service(cast, client_as):
+def test_rubric_admin_saves_through_the_service(cast, client_as, rubric_post):
     seven = LeadFactory(owner=cast.rep_a, company_size="large")  # 7 points: B
     five = LeadFactory(owner=cast.rep_a, company_size="small")  # 5 points: C
-    rubric = selectors.rubric_current()
+    rubric = services.rubric_ensure()
     client = client_as(cast.admin)
     url = f"/admin/leads/gradingrubric/{rubric.pk}/change/"
     assert client.get(url).status_code == 200
-    response = client.post(url, RUBRIC_POST)
+    response = client.post(url, rubric_post)
     assert response.status_code == 302
     seven.refresh_from_db()
     five.refresh_from_db()
@@ -40,10 +31,10 @@ def test_rubric_admin_saves_through_the_service(cast, client_as):
     assert entry.changes["regraded_leads"] == 2
 
 
-def test_rubric_admin_shows_rule_errors_and_changes_nothing(cast, client_as):
-    rubric = selectors.rubric_current()
+def test_rubric_admin_shows_rule_errors_and_changes_nothing(cast, client_as, rubric_post):
+    rubric = services.rubric_ensure()
     response = client_as(cast.admin).post(
-        f"/admin/leads/gradingrubric/{rubric.pk}/change/", {**RUBRIC_POST, "a_min_total": 12}
+        f"/admin/leads/gradingrubric/{rubric.pk}/change/", {**rubric_post, "a_min_total": 12}
     )
     assert response.status_code == 200
     assert "highest possible total is 9" in response.content.decode()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.core.models import AuditEntry
 from apps.leads.models import Lead, NurtureTouch
-from tests.factories import CustomerFactory, IndustryFactory, LeadFactory, NurtureTouchFactory
+from tests.factories import CustomerFactory, IndustryFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,15 +89,9 @@ def test_a_leads_come_first_then_b_then_c(cast, api_as):
     assert (first["grade"], first["rubric_grade"], first["grade_override"]) == ("A", "C", "A")
 
 
-def test_list_query_count_does_not_grow_with_rows(cast, api_as):
+def test_list_query_count_does_not_grow_with_rows(cast, api_as, make_nurtured_leads):
     api = api_as(cast.manager_a)
-    industry = IndustryFactory()
-
-    def make(count):
-        for _ in range(count):
-            lead = LeadFactory(owner=cast.rep_a, industry=industry, grade_c=True)
-            NurtureTouchFactory(lead=lead)
-
+    make = make_nurtured_leads
     make(2)
     api.get(URL)  # warm caches (content types, sessions)
     with CaptureQueriesContext(connection) as few:

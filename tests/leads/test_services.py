@@ -195,12 +195,12 @@ def test_update_refuses_unknown_fields(cast):
 
 def test_rubric_is_created_with_the_product_defaults_on_first_use():
     assert not GradingRubric.objects.exists()
-    rubric = selectors.rubric_current()
+    rubric = services.rubric_ensure()
     assert (rubric.size_small, rubric.size_medium, rubric.size_large) == (1, 2, 3)
     assert (rubric.need_low, rubric.need_medium, rubric.need_high) == (1, 2, 3)
     assert (rubric.chain_complex, rubric.chain_moderate, rubric.chain_simple) == (1, 2, 3)
     assert (rubric.a_min_total, rubric.b_min_total) == (8, 6)
-    assert selectors.rubric_current().pk == rubric.pk
+    assert services.rubric_ensure().pk == rubric.pk
     assert GradingRubric.objects.count() == 1
 
 

@@ -15,7 +15,7 @@ from apps.core.models import AuditEntry
 from apps.customers.models import Customer
 from apps.leads import selectors, services
 from apps.leads.models import Lead, NurtureTouch
-from tests.factories import IndustryFactory, LeadFactory, NurtureTouchFactory
+from tests.factories import LeadFactory, NurtureTouchFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,15 +87,9 @@ def test_list_filters_and_searches(cast, client_as):
     assert "No leads match these filters." in response.content.decode()
 
 
-def test_list_query_count_does_not_grow_with_rows(cast, client_as):
+def test_list_query_count_does_not_grow_with_rows(cast, client_as, make_nurtured_leads):
     client = client_as(cast.manager_a)
-    industry = IndustryFactory()
-
-    def make(count):
-        for _ in range(count):
-            lead = LeadFactory(owner=cast.rep_a, industry=industry, grade_c=True)
-            NurtureTouchFactory(lead=lead)
-
+    make = make_nurtured_leads
     make(2)
     client.get(LIST)
     with CaptureQueriesContext(connection) as few:
@@ -333,47 +327,34 @@ def test_import_template_has_the_columns(cast, client_as):
 # --- rubric -----------------------------------------------------------------------------------
 
 RUBRIC = reverse("leads:rubric")
-RUBRIC_FORM = {
-    "size_small": 1,
-    "size_medium": 2,
-    "size_large": 3,
-    "need_low": 1,
-    "need_medium": 2,
-    "need_high": 3,
-    "chain_complex": 1,
-    "chain_moderate": 2,
-    "chain_simple": 3,
-    "a_min_total": 7,
-    "b_min_total": 6,
-}
 
 
 @pytest.mark.parametrize("role", ["rep_a", "manager_a"])
-def test_rubric_page_is_403_for_reps_and_managers(cast, client_as, role):
+def test_rubric_page_is_403_for_reps_and_managers(cast, client_as, role, rubric_form):
     client = client_as(getattr(cast, role))
     assert client.get(RUBRIC).status_code == 403
-    assert client.post(RUBRIC, RUBRIC_FORM).status_code == 403
+    assert client.post(RUBRIC, rubric_form).status_code == 403
     assert selectors.rubric_current().a_min_total == 8
 
 
 @pytest.mark.parametrize("role", ["hr", "admin"])
-def test_rubric_edit_regrades_and_says_how_many(cast, client_as, role):
+def test_rubric_edit_regrades_and_says_how_many(cast, client_as, role, rubric_form):
     seven = LeadFactory(owner=cast.rep_a, company_size="large")  # 7: B
     client = client_as(getattr(cast, role))
     assert client.get(RUBRIC).context["form"].initial["a_min_total"] == 8
-    response = client.post(RUBRIC, RUBRIC_FORM, follow=True)
+    response = client.post(RUBRIC, rubric_form, follow=True)
     assert "Rubric saved. 1 open leads were regraded." in response.content.decode()
     seven.refresh_from_db()
     assert seven.grade == "A"
     assert AuditEntry.objects.filter(action="lead.rubric_update").count() == 1
 
 
-def test_rubric_errors_are_shown_on_the_form(cast, client_as):
-    response = client_as(cast.hr).post(RUBRIC, {**RUBRIC_FORM, "b_min_total": 7})
+def test_rubric_errors_are_shown_on_the_form(cast, client_as, rubric_form):
+    response = client_as(cast.hr).post(RUBRIC, {**rubric_form, "b_min_total": 7})
     assert response.status_code == 200
     assert (
         "must be below the lowest total for A" in response.context["form"].errors["b_min_total"][0]
     )
-    response = client_as(cast.hr).post(RUBRIC, {**RUBRIC_FORM, "need_low": -2})
+    response = client_as(cast.hr).post(RUBRIC, {**rubric_form, "need_low": -2})
     assert "need_low" in response.context["form"].errors
     assert selectors.rubric_current().a_min_total == 8

@@ -3,7 +3,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import User
-from apps.core.choices import Role
+from apps.core.api.fields import VisiblePrimaryKeyRelatedField
+from apps.core.permissions import is_rep
 from apps.customers.models import Customer, Industry
 from apps.leads.choices import (
     CompanySize,
@@ -16,17 +17,6 @@ from apps.leads.choices import (
 from apps.leads.models import Lead, NurtureTouch
 
 
-class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """An id among the records the requesting user may see; others answer like missing ids."""
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        model = super().get_queryset().model
-        if request is None:
-            return model.objects.none()
-        return model.objects.visible_to(request.user)
-
-
 class OwnerField(serializers.PrimaryKeyRelatedField):
     """The owner's user id. A rep's choice is ignored (a rep owns what they create); managers
     and admins name someone they can see, and the service checks they may own the lead."""
@@ -36,7 +26,7 @@ class OwnerField(serializers.PrimaryKeyRelatedField):
         if request is None:
             return User.objects.none()
         user = request.user
-        if user.role == Role.REP and not user.is_superuser:
+        if is_rep(user):
             return User.objects.all()
         return User.objects.visible_to(user)
 
@@ -163,7 +153,7 @@ class LeadInputSerializer(serializers.Serializer):
     decision_complexity = serializers.ChoiceField(choices=DecisionComplexity.choices)
     source = serializers.ChoiceField(choices=LeadSource.choices)
     referred_by = VisiblePrimaryKeyRelatedField(
-        queryset=Customer.objects.none(), required=False, allow_null=True
+        queryset=Customer.objects.all(), required=False, allow_null=True
     )
     owner = OwnerField(queryset=User.objects.none(), required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
@@ -204,7 +194,7 @@ class OverrideGradeSerializer(serializers.Serializer):
 
 class ConvertSerializer(serializers.Serializer):
     customer = VisiblePrimaryKeyRelatedField(
-        queryset=Customer.objects.none(),
+        queryset=Customer.objects.all(),
         required=False,
         allow_null=True,
         default=None,

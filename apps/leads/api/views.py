@@ -5,9 +5,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from apps.core.api.views import ScopedModelViewSet
+from apps.core.api.permissions import WriteRulePermission
+from apps.core.api.views import ServiceModelViewSet
 from apps.leads import selectors, services
-from apps.leads.api.permissions import LeadPermission
 from apps.leads.api.serializers import (
     ConversionResultSerializer,
     ConvertSerializer,
@@ -24,9 +24,11 @@ from apps.leads.api.serializers import (
     TransitionSerializer,
 )
 from apps.leads.filters import LeadFilter
-from apps.leads.imports import MAX_IMPORT_BYTES, ImportRowError
 from apps.leads.models import Lead
+from apps.leads.permissions import can_write_leads
 from apps.leads.services import DuplicateLeadError, LeadImportError, duplicate_message
+
+DUPLICATES = OpenApiResponse(DuplicateErrorSerializer, description=_("Possible duplicates"))
 
 
 def duplicate_response(exc: DuplicateLeadError) -> Response:
@@ -44,91 +46,74 @@ def duplicate_response(exc: DuplicateLeadError) -> Response:
     )
 
 
-class LeadViewSet(ScopedModelViewSet):
+class LeadViewSet(ServiceModelViewSet):
     """Leads, A leads first. Everyone reads within their scope; reps, managers and admins write
     (HR: 403). Grades come from the rubric and change only through ``override-grade``."""
 
     queryset = Lead.objects.none()
     serializer_class = LeadSerializer
+    create_serializer_class = LeadInputSerializer
+    update_serializer_class = LeadUpdateSerializer
     filterset_class = LeadFilter
-    permission_classes = [LeadPermission]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    write_rule = can_write_leads
     ordering_fields = ["created_at", "company_name", "grade", "status"]
 
     def get_queryset(self):
         return selectors.lead_list(user=self.request.user)
 
-    def _respond(self, lead, status_code=status.HTTP_200_OK):
-        return Response(
-            self.get_serializer(self.get_queryset().get(pk=lead.pk)).data, status=status_code
-        )
+    # A likely duplicate is a 400 naming the matches (send ``confirm_duplicate`` to save).
 
-    @extend_schema(
-        request=LeadInputSerializer,
-        responses={
-            201: LeadSerializer,
-            400: OpenApiResponse(DuplicateErrorSerializer, description=_("Possible duplicates")),
-        },
-    )
+    @extend_schema(request=LeadInputSerializer, responses={201: LeadSerializer, 400: DUPLICATES})
     def create(self, request, *args, **kwargs):
-        payload = LeadInputSerializer(data=request.data, context={"request": request})
-        payload.is_valid(raise_exception=True)
         try:
-            lead = services.lead_create(actor=request.user, **payload.validated_data)
+            return super().create(request, *args, **kwargs)
         except DuplicateLeadError as exc:
             return duplicate_response(exc)
-        return self._respond(lead, status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=LeadUpdateSerializer,
-        responses={
-            200: LeadSerializer,
-            400: OpenApiResponse(DuplicateErrorSerializer, description=_("Possible duplicates")),
-        },
-    )
+    @extend_schema(request=LeadUpdateSerializer, responses={200: LeadSerializer, 400: DUPLICATES})
     def partial_update(self, request, *args, **kwargs):
-        lead = self.get_object()
-        payload = LeadUpdateSerializer(
-            data=request.data, partial=True, context={"request": request}
-        )
-        payload.is_valid(raise_exception=True)
-        fields = dict(payload.validated_data)
-        confirm = fields.pop("confirm_duplicate", False)
-        if fields.get("owner", lead.owner) is None:
-            fields.pop("owner")
         try:
-            lead = services.lead_update(
-                actor=request.user, lead=lead, confirm_duplicate=confirm, **fields
-            )
+            return super().partial_update(request, *args, **kwargs)
         except DuplicateLeadError as exc:
             return duplicate_response(exc)
-        return self._respond(lead)
+
+    def perform_service_create(self, data):
+        return services.lead_create(actor=self.request.user, **data)
+
+    def perform_service_update(self, lead, data):
+        confirm = data.pop("confirm_duplicate", False)
+        if data.get("owner", lead.owner) is None:
+            data.pop("owner")
+        return services.lead_update(
+            actor=self.request.user, lead=lead, confirm_duplicate=confirm, **data
+        )
+
+    # --- actions (the lead first: an out-of-scope id is a 404 before the body is read) -----
 
     @extend_schema(request=TransitionSerializer, responses=LeadSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         lead = self.get_object()
-        payload = TransitionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        lead = services.lead_transition(actor=request.user, lead=lead, **payload.validated_data)
-        return self._respond(lead)
+        return self.run_service(
+            TransitionSerializer,
+            lambda data: services.lead_transition(actor=request.user, lead=lead, **data),
+        )
 
     @extend_schema(request=OverrideGradeSerializer, responses=LeadSerializer)
     @action(detail=True, methods=["post"], url_path="override-grade")
     def override_grade(self, request, pk=None):
         lead = self.get_object()
-        payload = OverrideGradeSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        lead = services.lead_override_grade(actor=request.user, lead=lead, **payload.validated_data)
-        return self._respond(lead)
+        return self.run_service(
+            OverrideGradeSerializer,
+            lambda data: services.lead_override_grade(actor=request.user, lead=lead, **data),
+        )
 
     @extend_schema(request=ConvertSerializer, responses={201: ConversionResultSerializer})
     @action(detail=True, methods=["post"])
     def convert(self, request, pk=None):
         lead = self.get_object()
-        payload = ConvertSerializer(data=request.data, context={"request": request})
-        payload.is_valid(raise_exception=True)
-        result = services.lead_convert(actor=request.user, lead=lead, **payload.validated_data)
+        data = self.parse(ConvertSerializer)
+        result = services.lead_convert(actor=request.user, lead=lead, **data)
         return Response(
             {
                 "lead": result.lead.pk,
@@ -151,11 +136,8 @@ class LeadViewSet(ScopedModelViewSet):
         if request.method == "GET":
             touches = selectors.lead_touches(lead=lead)
             return Response(NurtureTouchSerializer(touches, many=True).data)
-        payload = NurtureTouchInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        touch = services.nurture_touch_create(
-            actor=request.user, lead=lead, **payload.validated_data
-        )
+        data = self.parse(NurtureTouchInputSerializer)
+        touch = services.nurture_touch_create(actor=request.user, lead=lead, **data)
         return Response(NurtureTouchSerializer(touch).data, status=status.HTTP_201_CREATED)
 
 
@@ -164,7 +146,8 @@ class LeadImportViewSet(viewsets.ViewSet):
     lead fields). Every bad row is reported (line, field, message); with any bad row nothing is
     imported."""
 
-    permission_classes = [LeadPermission]
+    permission_classes = [WriteRulePermission]
+    write_rule = can_write_leads
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
@@ -177,21 +160,9 @@ class LeadImportViewSet(viewsets.ViewSet):
     def create(self, request):
         payload = LeadImportSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        upload = payload.validated_data["file"]
         try:
-            if upload.size > MAX_IMPORT_BYTES:
-                raise LeadImportError(
-                    [
-                        ImportRowError(
-                            0,
-                            "file",
-                            _("The file is too large: at most %(size)s MB may be imported at once.")
-                            % {"size": MAX_IMPORT_BYTES // (1024 * 1024)},
-                        )
-                    ]
-                )
-            leads = services.lead_import(
-                actor=request.user, file_name=upload.name, data=upload.read()
+            leads = services.lead_import_upload(
+                actor=request.user, upload=payload.validated_data["file"]
             )
         except LeadImportError as exc:
             return Response(
