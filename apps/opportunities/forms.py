@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core.ownership import assignable_owners
 from apps.customers.models import Customer
-from apps.leads.models import Lead
-from apps.opportunities import services
+from apps.opportunities import selectors, services
 from apps.opportunities.choices import OpportunityKind, RiskKind, RiskStatus, Stage
 from apps.opportunities.models import Proposal, Risk, SpinNote
 
@@ -24,7 +24,7 @@ class OpportunityForm(forms.Form):
         initial=OpportunityKind.NEW_BUSINESS,
         help_text=_("Anything but new business on an existing customer is repeat business."),
     )
-    lead = forms.ModelChoiceField(label=_("Lead"), queryset=Lead.objects.none(), required=False)
+    lead = forms.ModelChoiceField(label=_("Lead"), queryset=None, required=False)
     expected_amount = forms.DecimalField(
         label=_("Expected amount"), max_digits=14, decimal_places=2, min_value=0, required=False
     )
@@ -42,8 +42,8 @@ class OpportunityForm(forms.Form):
         if opportunity is not None:
             customers = customers | Customer.objects.filter(pk=opportunity.customer_id)
         self.fields["customer"].queryset = customers.order_by("name")
-        self.fields["lead"].queryset = Lead.objects.visible_to(user).order_by("company_name")
-        owners = services.assignable_owners(user)
+        self.fields["lead"].queryset = selectors.visible_leads(user=user).order_by("company_name")
+        owners = assignable_owners(user)
         if opportunity is not None:
             owners = owners | User.objects.filter(pk=opportunity.owner_id)
         self.fields["owner"].queryset = owners.distinct().order_by("username")
@@ -106,7 +106,29 @@ class CreditRowForm(forms.Form):
         return data.get("rep") is None and data.get("percent") is None
 
 
+class NeedsConfirmedForm(forms.Form):
+    """The hidden field of the detail page's toggle: ``"1"`` confirms, anything else does not."""
+
+    needs_confirmed = forms.CharField(required=False)
+
+    def clean_needs_confirmed(self) -> bool:
+        return self.cleaned_data["needs_confirmed"] == "1"
+
+
 class BaseCreditFormSet(forms.BaseFormSet):
+    """The credit rows. The formset has no fields of its own: the errors the service raises on
+    the split as a whole (see :func:`apps.core.mixins.add_service_errors`) are collected in
+    ``service_errors`` and shown above the rows."""
+
+    fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service_errors: list[str] = []
+
+    def add_error(self, field, errors) -> None:
+        self.service_errors.extend(errors if isinstance(errors, list) else [errors])
+
     def credits(self) -> list[dict]:
         """The filled rows as the service expects them (blank rows are skipped)."""
         rows = []

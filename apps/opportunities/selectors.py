@@ -76,3 +76,10 @@ def proposal_list(*, user) -> QuerySet[Proposal]:
 
 def risk_list(*, user) -> QuerySet[Risk]:
     return Risk.objects.visible_to(user).select_related("opportunity")
+
+
+def visible_leads(*, user) -> QuerySet:
+    """The leads ``user`` may see. The leads app sits above this one, so its model is reached
+    through the relation ``Opportunity.lead`` declares."""
+    lead_model = Opportunity._meta.get_field("lead").related_model
+    return lead_model.objects.visible_to(user)

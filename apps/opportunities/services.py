@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.core import ownership
-from apps.core.choices import Role
 from apps.core.credits import check_credit_split
+from apps.core.kpi_facts import kpi_facts_changed
+from apps.core.ownership import OwnerMessages, resolve_owner
+from apps.core.permissions import SELLING_ROLES, is_rep, require
 from apps.core.services import audit_record, audit_value
 from apps.customers.models import Customer
-from apps.leads.models import Lead
-from apps.opportunities import permissions
+from apps.opportunities import permissions, selectors
 from apps.opportunities.choices import (
     OPEN_STAGES,
     STAGE_ORDER,
@@ -40,24 +40,15 @@ from apps.opportunities.models import (
 )
 
 HUNDRED = Decimal("100.00")
-CREDIT_ROLES = (Role.REP, Role.MANAGER)
 
 
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def assignable_owners(actor):
-    """The people ``actor`` may make the owner of an opportunity
-    (:func:`apps.core.ownership.assignable_owners`; nobody for HR)."""
-    if not permissions.can_create_opportunity(actor):
-        return User.objects.none()
-    return ownership.assignable_owners(actor)
-
-
 def creditable_reps(actor, opportunity: Opportunity | None = None):
     """The people ``actor`` may give a credit share to: active reps and managers they can see,
     plus those who already hold a credit on ``opportunity`` (so an owner can re-split)."""
-    people = User.objects.visible_to(actor).filter(is_active=True, role__in=CREDIT_ROLES)
+    people = User.objects.visible_to(actor).filter(is_active=True, role__in=SELLING_ROLES)
     if opportunity is not None and opportunity.pk:
         people = people | User.objects.filter(
             pk__in=OpportunityCredit.objects.filter(opportunity=opportunity).values("rep"),
@@ -66,18 +57,16 @@ def creditable_reps(actor, opportunity: Opportunity | None = None):
     return people.distinct()
 
 
-def _check_owner(*, actor, owner, errors: dict) -> None:
-    if owner is None:
-        errors["owner"] = [_("An opportunity needs an owner.")]
-    elif not assignable_owners(actor).filter(pk=owner.pk).exists():
-        if actor.role == Role.MANAGER:
-            message = _(
-                "%(name)s is not an active rep or manager in a team you manage: you may assign "
-                "opportunities only to yourself and your teams' members."
-            )
-        else:
-            message = _("%(name)s cannot own an opportunity: choose an active rep or manager.")
-        errors["owner"] = [message % {"name": owner}]
+def _owner_messages() -> OwnerMessages:
+    return OwnerMessages(
+        required=_("An opportunity needs an owner."),
+        not_in_team=_(
+            "%(name)s is not an active rep or manager in a team you manage: you may assign "
+            "opportunities only to yourself and your teams' members."
+        ),
+        cannot_own=_("%(name)s cannot own an opportunity: choose an active rep or manager."),
+        rep_hands_over=_("Only a manager or an admin may hand an opportunity over."),
+    )
 
 
 def _check_customer(*, actor, customer, errors: dict) -> None:
@@ -90,7 +79,7 @@ def _check_customer(*, actor, customer, errors: dict) -> None:
 def _check_lead(*, actor, lead, customer, errors: dict) -> None:
     if lead is None:
         return
-    if not Lead.objects.visible_to(actor).filter(pk=lead.pk).exists():
+    if not selectors.visible_leads(user=actor).filter(pk=lead.pk).exists():
         errors["lead"] = [_("You cannot see this lead.")]
 
 
@@ -153,17 +142,21 @@ def opportunity_create(
     ``credits`` is an optional split ``[{"rep": User, "percent": Decimal}, ...]`` totalling 100;
     without it the owner holds 100% (nothing stored).
     """
-    if not permissions.can_create_opportunity(actor):
-        raise PermissionDenied(_("You may not create opportunities."))
-    if actor.role == Role.REP and not permissions.is_admin(actor):
-        owner = actor
+    require(permissions.can_create_opportunity(actor), _("You may not create opportunities."))
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
         errors["name"] = [_("Give the opportunity a name.")]
     elif len(name) > 200:
         errors["name"] = [_("The name may be at most 200 characters.")]
-    _check_owner(actor=actor, owner=owner, errors=errors)
+    # A rep owns what they create whatever is passed; a manager or an admin must name someone.
+    owner = resolve_owner(
+        actor=actor,
+        owner=owner,
+        errors=errors,
+        messages=_owner_messages(),
+        default_to_actor=is_rep(actor),
+    )
     _check_customer(actor=actor, customer=customer, errors=errors)
     _check_lead(actor=actor, lead=lead, customer=customer, errors=errors)
     if kind not in OpportunityKind.values:
@@ -223,8 +216,10 @@ def opportunity_credit_split(opportunity: Opportunity) -> list[tuple[int, Decima
 @transaction.atomic
 def opportunity_set_credits(*, actor, opportunity: Opportunity, credits: list[dict]):
     """Replace the credit split. The owner, the owner's manager and admin may change it."""
-    if not permissions.can_change_opportunity(actor, opportunity):
-        raise PermissionDenied(_("You may not change the credit split of this opportunity."))
+    require(
+        permissions.can_change_opportunity(actor, opportunity),
+        _("You may not change the credit split of this opportunity."),
+    )
     rows = validate_credits(actor=actor, credits=credits, opportunity=opportunity)
     old = [[rep_id, str(p)] for rep_id, p in opportunity_credit_split(opportunity)]
     OpportunityCredit.objects.filter(opportunity=opportunity).delete()
@@ -263,8 +258,10 @@ AUDITED_FIELDS = ("owner", "customer", "expected_amount", "negotiated_price")
 def opportunity_update(*, actor, opportunity: Opportunity, **fields) -> Opportunity:
     """Change an opportunity's facts. Negotiation terms (price, delivery cycle, service terms)
     may only be changed while it is in negotiation. Owner, customer and money are audited."""
-    if not permissions.can_change_opportunity(actor, opportunity):
-        raise PermissionDenied(_("You may not change this opportunity."))
+    require(
+        permissions.can_change_opportunity(actor, opportunity),
+        _("You may not change this opportunity."),
+    )
     unknown = set(fields) - set(OPPORTUNITY_FIELDS) - set(TERMS_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
@@ -274,10 +271,13 @@ def opportunity_update(*, actor, opportunity: Opportunity, **fields) -> Opportun
         if not fields["name"]:
             errors["name"] = [_("Give the opportunity a name.")]
     if "owner" in fields and fields["owner"] != opportunity.owner:
-        if actor.role == Role.REP and not permissions.is_admin(actor):
-            errors["owner"] = [_("Only a manager or an admin may hand an opportunity over.")]
-        else:
-            _check_owner(actor=actor, owner=fields["owner"], errors=errors)
+        fields["owner"] = resolve_owner(
+            actor=actor,
+            owner=fields["owner"],
+            current=opportunity.owner,
+            errors=errors,
+            messages=_owner_messages(),
+        )
     if "customer" in fields and fields["customer"] != opportunity.customer:
         _check_customer(actor=actor, customer=fields["customer"], errors=errors)
     if "lead" in fields and fields["lead"] != opportunity.lead:
@@ -340,11 +340,9 @@ def opportunity_update(*, actor, opportunity: Opportunity, **fields) -> Opportun
 
 def _mark_development_stale(opportunity: Opportunity, *, extra_customers=()) -> None:
     """Reaching negotiation with needs confirmed can make the customer a new customer of its
-    owner (SPEC §2.2 customer development): mark those scorecards stale."""
-    from apps.scorecards.services import scorecards_mark_stale
-
+    owner (SPEC §2.2 customer development): tell the KPI layer those owners' figures changed."""
     owners = {opportunity.customer.owner_id, *(c.owner_id for c in extra_customers)}
-    scorecards_mark_stale(rep_ids=owners, on_date=opportunity.negotiation_reached_at)
+    kpi_facts_changed(rep_ids=owners, on_date=opportunity.negotiation_reached_at)
 
 
 def _stage_index(stage: str) -> int | None:
@@ -392,8 +390,10 @@ def opportunity_move(
     switched on needs an approved proposal. ``negotiation_reached_at`` is set the first time it
     enters negotiation; ``closed_at`` when it is won or lost.
     """
-    if not permissions.can_change_opportunity(actor, opportunity):
-        raise PermissionDenied(_("You may not move this opportunity."))
+    require(
+        permissions.can_change_opportunity(actor, opportunity),
+        _("You may not move this opportunity."),
+    )
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     note = (note or "").strip()
     lost_reason = (lost_reason or "").strip()
@@ -477,14 +477,12 @@ SPIN_FIELDS = (
 )
 
 
-def _require_change(actor, opportunity, message) -> None:
-    if not permissions.can_change_opportunity(actor, opportunity):
-        raise PermissionDenied(message)
-
-
 @transaction.atomic
 def spin_note_create(*, actor, opportunity: Opportunity, **fields) -> SpinNote:
-    _require_change(actor, opportunity, _("You may not add notes to this opportunity."))
+    require(
+        permissions.can_change_opportunity(actor, opportunity),
+        _("You may not add notes to this opportunity."),
+    )
     unknown = set(fields) - set(SPIN_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in unknown})
@@ -496,7 +494,9 @@ def spin_note_create(*, actor, opportunity: Opportunity, **fields) -> SpinNote:
 
 @transaction.atomic
 def spin_note_update(*, actor, note: SpinNote, **fields) -> SpinNote:
-    _require_change(actor, note.opportunity, _("You may not change notes of this opportunity."))
+    require(
+        permissions.can_change_part(actor, note), _("You may not change notes of this opportunity.")
+    )
     unknown = set(fields) - set(SPIN_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in unknown})
@@ -566,7 +566,10 @@ def proposal_create(
     differentiators: str = "",
     attachment=None,
 ) -> Proposal:
-    _require_change(actor, opportunity, _("You may not add proposals to this opportunity."))
+    require(
+        permissions.can_change_opportunity(actor, opportunity),
+        _("You may not add proposals to this opportunity."),
+    )
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
     if not title:
@@ -607,7 +610,7 @@ def proposal_create(
 @transaction.atomic
 def proposal_submit(*, actor, proposal: Proposal) -> Proposal:
     """The owner's side sends a proposal for pre-review (not submitted or rejected → pending)."""
-    _require_change(actor, proposal.opportunity, _("You may not submit this proposal."))
+    require(permissions.can_change_part(actor, proposal), _("You may not submit this proposal."))
     if proposal.review_status not in (ReviewStatus.NOT_SUBMITTED, ReviewStatus.REJECTED):
         raise ValidationError(
             {
@@ -635,10 +638,10 @@ REVIEW_DECISIONS = {"approve": ReviewStatus.APPROVED, "reject": ReviewStatus.REJ
 def proposal_review(*, actor, proposal: Proposal, decision: str, comment: str = "") -> Proposal:
     """A manager of the owner's team or an admin approves or rejects a pending proposal.
     A rejection needs a comment. Audited."""
-    if not permissions.can_review_proposal(actor, proposal):
-        raise PermissionDenied(
-            _("Only a manager of the owner's team or an admin may review this proposal.")
-        )
+    require(
+        permissions.can_review_proposal(actor, proposal),
+        _("Only a manager of the owner's team or an admin may review this proposal."),
+    )
     comment = (comment or "").strip()
     errors: dict[str, list[str]] = {}
     if proposal.review_status != ReviewStatus.PENDING:
@@ -690,7 +693,10 @@ def risk_create(
     involves_finance: bool = False,
     status: str = RiskStatus.OPEN,
 ) -> Risk:
-    _require_change(actor, opportunity, _("You may not add risks to this opportunity."))
+    require(
+        permissions.can_change_opportunity(actor, opportunity),
+        _("You may not add risks to this opportunity."),
+    )
     values = {
         "kind": kind,
         "description": (description or "").strip(),
@@ -708,7 +714,9 @@ def risk_create(
 
 @transaction.atomic
 def risk_update(*, actor, risk: Risk, **fields) -> Risk:
-    _require_change(actor, risk.opportunity, _("You may not change risks of this opportunity."))
+    require(
+        permissions.can_change_part(actor, risk), _("You may not change risks of this opportunity.")
+    )
     unknown = set(fields) - set(RISK_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
@@ -731,8 +739,10 @@ def risk_update(*, actor, risk: Risk, **fields) -> Risk:
 @transaction.atomic
 def pipeline_settings_update(*, actor, solution_pre_review: bool) -> PipelineSettings:
     """Switch solution pre-review on or off (admin and HR). Audited."""
-    if not permissions.can_edit_pipeline_settings(actor):
-        raise PermissionDenied(_("Only HR or an admin may change the pipeline settings."))
+    require(
+        permissions.can_edit_pipeline_settings(actor),
+        _("Only HR or an admin may change the pipeline settings."),
+    )
     settings_row = PipelineSettings.current()
     old = settings_row.solution_pre_review
     settings_row.solution_pre_review = bool(solution_pre_review)

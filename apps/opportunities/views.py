@@ -1,19 +1,22 @@
-"""Browser pages of the pipeline. Views fetch within ``visible_to`` (404 outside the scope),
-call one service and map its errors onto the form; a forbidden action is a 403."""
+"""Browser pages of the pipeline. Reads fetch within ``visible_to`` (404 outside the scope);
+every write page is a :class:`apps.core.mixins.ServiceFormView`: one service call, its errors
+on the form, a forbidden action a 403."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, ListView
 
-from apps.core.mixins import add_service_errors
+from apps.core.mixins import ServiceFormView
 from apps.core.models import AuditEntry
+from apps.core.related import related_for
 from apps.customers.models import Customer
-from apps.leads.models import Lead
 from apps.opportunities import permissions, selectors, services
 from apps.opportunities.calculations import weighted_amount
 from apps.opportunities.choices import OPEN_STAGES, STAGE_ORDER, ReviewStatus, Stage
@@ -21,6 +24,7 @@ from apps.opportunities.filters import OpportunityFilter
 from apps.opportunities.forms import (
     CreditFormSet,
     MoveForm,
+    NeedsConfirmedForm,
     OpportunityForm,
     OpportunityUpdateForm,
     PipelineSettingsForm,
@@ -30,6 +34,18 @@ from apps.opportunities.forms import (
     SpinNoteForm,
 )
 from apps.opportunities.models import Opportunity, PipelineSettings, Proposal, Risk
+
+
+def _opportunity_url(opportunity) -> str:
+    return reverse("opportunities:opportunity-detail", kwargs={"pk": opportunity.pk})
+
+
+def _proposal_url(proposal) -> str:
+    return reverse("opportunities:proposal-detail", kwargs={"pk": proposal.pk})
+
+
+def _proposals(user):
+    return selectors.proposal_list(user=user).select_related("opportunity__owner__team")
 
 
 class OpportunityListView(LoginRequiredMixin, ListView):
@@ -60,33 +76,6 @@ class OpportunityListView(LoginRequiredMixin, ListView):
         return context
 
 
-class OpportunityObjectMixin(LoginRequiredMixin):
-    """Loads ``self.opportunity`` from the URL within the user's scope (else 404)."""
-
-    model = Opportunity
-    #: Set to True for pages that change the opportunity: others than its writers get a 403.
-    requires_change = True
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.opportunity = get_object_or_404(
-            selectors.opportunity_detail_queryset(user=request.user), pk=kwargs["pk"]
-        )
-        if self.requires_change and not permissions.can_change_opportunity(
-            request.user, self.opportunity
-        ):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(opportunity=self.opportunity, **kwargs)
-
-    def done(self, message):
-        messages.success(self.request, message)
-        return redirect("opportunities:opportunity-detail", pk=self.opportunity.pk)
-
-
 class OpportunityDetailView(LoginRequiredMixin, DetailView):
     model = Opportunity
     template_name = "opportunities/opportunity_detail.html"
@@ -101,18 +90,14 @@ class OpportunityDetailView(LoginRequiredMixin, DetailView):
         user = self.request.user
         can_change = permissions.can_change_opportunity(user, opportunity)
         credits = list(selectors.credits_of(opportunity=opportunity))
-        activities = getattr(opportunity, "activities", None)
         context.update(
             history=selectors.stage_history(opportunity=opportunity),
             spin_notes=opportunity.spin_notes.select_related("author"),
             proposals=opportunity.proposals.select_related("author", "reviewed_by"),
             risks=opportunity.risks.all(),
             credits=credits,
-            activities=(
-                activities.visible_to(user).select_related("owner")[:20]
-                if activities is not None
-                else None
-            ),
+            # Kept by the activities app (above this one), which registers the list.
+            activities=related_for(opportunity, user=user).get("activities"),
             can_change=can_change,
             moves=services.allowed_moves(user, opportunity),
             weighted=weighted_amount(
@@ -130,17 +115,11 @@ class OpportunityDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class OpportunityCreateView(LoginRequiredMixin, FormView):
+class OpportunityCreateView(ServiceFormView):
     form_class = OpportunityForm
     template_name = "opportunities/opportunity_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_create_opportunity(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+    write_rule = permissions.can_create_opportunity
+    form_takes_user = True
 
     def get_initial(self):
         initial = super().get_initial()
@@ -154,45 +133,58 @@ class OpportunityCreateView(LoginRequiredMixin, FormView):
                     initial["kind"] = "cross_sell"
         lead_id = self.request.GET.get("lead")
         if lead_id and lead_id.isdigit():
-            lead = Lead.objects.visible_to(self.request.user).filter(pk=lead_id).first()
+            lead = selectors.visible_leads(user=self.request.user).filter(pk=lead_id).first()
             if lead is not None:
                 initial["lead"] = lead.pk
         return initial
 
-    def form_valid(self, form):
+    def perform_service(self, form):
         data = form.cleaned_data
-        try:
-            opportunity = services.opportunity_create(
-                actor=self.request.user,
-                customer=data["customer"],
-                owner=data.get("owner", self.request.user),
-                name=data["name"],
-                lead=data["lead"],
-                kind=data["kind"],
-                expected_amount=data["expected_amount"],
-                expected_close_on=data["expected_close_on"],
-                needs_confirmed=data["needs_confirmed"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Opportunity %(name)s opened.") % {"name": opportunity})
-        return redirect("opportunities:opportunity-detail", pk=opportunity.pk)
+        return services.opportunity_create(
+            actor=self.request.user,
+            customer=data["customer"],
+            owner=data.get("owner", self.request.user),
+            name=data["name"],
+            lead=data["lead"],
+            kind=data["kind"],
+            expected_amount=data["expected_amount"],
+            expected_close_on=data["expected_close_on"],
+            needs_confirmed=data["needs_confirmed"],
+        )
+
+    def get_success_message(self, opportunity):
+        return _("Opportunity %(name)s opened.") % {"name": opportunity}
+
+    def get_success_url(self, opportunity=None):
+        return _opportunity_url(opportunity)
 
 
-class OpportunityUpdateView(OpportunityObjectMixin, FormView):
+class OpportunityWriteView(ServiceFormView):
+    """A page that changes the opportunity in the URL: 404 outside the user's scope, 403 for
+    those who may only read it; back to the opportunity when done."""
+
+    model = Opportunity
+    object_rule = permissions.can_change_opportunity
+    object_context_name = "opportunity"
+
+    def get_object_queryset(self):
+        return selectors.opportunity_detail_queryset(user=self.request.user)
+
+    def get_success_url(self, result=None):
+        return _opportunity_url(self.object)
+
+
+class OpportunityUpdateView(OpportunityWriteView):
     form_class = OpportunityUpdateForm
     template_name = "opportunities/opportunity_form.html"
+    form_takes_user = True
+    success_message = gettext_lazy("Changes saved.")
 
     def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "user": self.request.user,
-            "opportunity": self.opportunity,
-        }
+        return {**super().get_form_kwargs(), "opportunity": self.object}
 
     def get_initial(self):
-        o = self.opportunity
+        o = self.object
         return {
             "name": o.name,
             "customer": o.customer_id,
@@ -207,38 +199,39 @@ class OpportunityUpdateView(OpportunityObjectMixin, FormView):
             "service_terms": o.service_terms,
         }
 
-    def form_valid(self, form):
-        try:
-            services.opportunity_update(
-                actor=self.request.user, opportunity=self.opportunity, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.done(_("Changes saved."))
+    def perform_service(self, form):
+        return services.opportunity_update(
+            actor=self.request.user, opportunity=self.object, **form.cleaned_data
+        )
 
 
-class NeedsConfirmedView(OpportunityObjectMixin, View):
+class NeedsConfirmedView(OpportunityWriteView):
     """Flip "needs confirmed with the customer" from the SPIN section of the detail page."""
 
     http_method_names = ["post"]
+    form_class = NeedsConfirmedForm
 
-    def post(self, request, *args, **kwargs):
-        confirmed = request.POST.get("needs_confirmed") == "1"
-        services.opportunity_update(
-            actor=request.user, opportunity=self.opportunity, needs_confirmed=confirmed
+    def perform_service(self, form):
+        return services.opportunity_update(
+            actor=self.request.user,
+            opportunity=self.object,
+            needs_confirmed=form.cleaned_data["needs_confirmed"],
         )
-        if confirmed:
-            return self.done(_("Needs marked as confirmed with the customer."))
-        return self.done(_("Needs marked as not yet confirmed."))
+
+    def get_success_message(self, opportunity):
+        if opportunity.needs_confirmed:
+            return _("Needs marked as confirmed with the customer.")
+        return _("Needs marked as not yet confirmed.")
 
 
-class OpportunityMoveView(OpportunityObjectMixin, FormView):
+class OpportunityMoveView(OpportunityWriteView):
     form_class = MoveForm
     template_name = "opportunities/opportunity_move.html"
 
+    def load(self):
+        self.moves = services.allowed_moves(self.request.user, self.object)
+
     def get_form_kwargs(self):
-        self.moves = services.allowed_moves(self.request.user, self.opportunity)
         kwargs = {**super().get_form_kwargs(), "stages": self.moves}
         stage = self.request.GET.get("stage")
         if stage in self.moves:
@@ -247,39 +240,37 @@ class OpportunityMoveView(OpportunityObjectMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            history=selectors.stage_history(opportunity=self.opportunity), **kwargs
+            history=selectors.stage_history(opportunity=self.object), **kwargs
         )
 
-    def form_valid(self, form):
+    def perform_service(self, form):
         data = form.cleaned_data
-        try:
-            opportunity = services.opportunity_move(
-                actor=self.request.user,
-                opportunity=self.opportunity,
-                to_stage=data["stage"],
-                note=data["note"],
-                lost_reason=data["lost_reason"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.done(
-            _("Moved to %(stage)s (probability %(probability)s%%).")
-            % {
-                "stage": Stage(opportunity.stage).label,
-                "probability": f"{opportunity.probability:.0f}",
-            }
+        return services.opportunity_move(
+            actor=self.request.user,
+            opportunity=self.object,
+            to_stage=data["stage"],
+            note=data["note"],
+            lost_reason=data["lost_reason"],
         )
 
+    def get_success_message(self, opportunity):
+        return _("Moved to %(stage)s (probability %(probability)s%%).") % {
+            "stage": Stage(opportunity.stage).label,
+            "probability": f"{opportunity.probability:.0f}",
+        }
 
-class OpportunityCreditsView(OpportunityObjectMixin, FormView):
+
+class OpportunityCreditsView(OpportunityWriteView):
+    """The credit split as a formset; the service's errors show above the rows."""
+
     template_name = "opportunities/opportunity_credits.html"
+    success_message = gettext_lazy("Credit split saved.")
 
     def get_form(self, form_class=None):
-        reps = services.creditable_reps(self.request.user, self.opportunity).order_by("username")
+        reps = services.creditable_reps(self.request.user, self.object).order_by("username")
         initial = [
             {"rep": rep_id, "percent": percent}
-            for rep_id, percent in services.opportunity_credit_split(self.opportunity)
+            for rep_id, percent in services.opportunity_credit_split(self.object)
         ]
         kwargs = {"form_kwargs": {"reps": reps}, "prefix": "credits"}
         if self.request.method == "POST":
@@ -289,75 +280,99 @@ class OpportunityCreditsView(OpportunityObjectMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["formset"] = context.pop("form")
+        context["credit_errors"] = context["formset"].service_errors
         return context
 
-    def form_valid(self, formset):
-        try:
-            services.opportunity_set_credits(
-                actor=self.request.user, opportunity=self.opportunity, credits=formset.credits()
-            )
-        except ValidationError as exc:
-            self.credit_errors = exc.message_dict.get("credits", exc.messages)
-            return self.form_invalid(formset)
-        return self.done(_("Credit split saved."))
-
-    def form_invalid(self, formset):
-        context = self.get_context_data(form=formset)
-        context["credit_errors"] = getattr(self, "credit_errors", [])
-        return self.render_to_response(context)
+    def perform_service(self, formset):
+        return services.opportunity_set_credits(
+            actor=self.request.user, opportunity=self.object, credits=formset.credits()
+        )
 
 
-class SpinNoteCreateView(OpportunityObjectMixin, FormView):
+class SpinNoteCreateView(OpportunityWriteView):
     form_class = SpinNoteForm
     template_name = "opportunities/child_form.html"
+    success_message = gettext_lazy("SPIN note added.")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=_("Add SPIN note"), **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.spin_note_create(
-                actor=self.request.user, opportunity=self.opportunity, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.done(_("SPIN note added."))
+    def perform_service(self, form):
+        return services.spin_note_create(
+            actor=self.request.user, opportunity=self.object, **form.cleaned_data
+        )
 
 
-class ProposalCreateView(OpportunityObjectMixin, FormView):
+class ProposalCreateView(OpportunityWriteView):
     form_class = ProposalForm
     template_name = "opportunities/child_form.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=_("Add proposal"), multipart=True, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            proposal = services.proposal_create(
-                actor=self.request.user, opportunity=self.opportunity, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Proposal %(title)s added.") % {"title": proposal})
-        return redirect("opportunities:proposal-detail", pk=proposal.pk)
+    def perform_service(self, form):
+        return services.proposal_create(
+            actor=self.request.user, opportunity=self.object, **form.cleaned_data
+        )
+
+    def get_success_message(self, proposal):
+        return _("Proposal %(title)s added.") % {"title": proposal}
+
+    def get_success_url(self, proposal=None):
+        return _proposal_url(proposal)
+
+
+class RiskCreateView(OpportunityWriteView):
+    form_class = RiskForm
+    template_name = "opportunities/child_form.html"
+    success_message = gettext_lazy("Risk added.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=_("Add risk"), **kwargs)
+
+    def perform_service(self, form):
+        return services.risk_create(
+            actor=self.request.user, opportunity=self.object, **form.cleaned_data
+        )
+
+
+class RiskUpdateView(ServiceFormView):
+    model = Risk
+    form_class = RiskForm
+    template_name = "opportunities/child_form.html"
+    object_rule = permissions.can_change_part
+    object_context_name = "risk"
+    success_message = gettext_lazy("Risk updated.")
+
+    def get_object_queryset(self):
+        return selectors.risk_list(user=self.request.user)
+
+    def get_initial(self):
+        return {name: getattr(self.object, name) for name in services.RISK_FIELDS}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=_("Edit risk"), opportunity=self.object.opportunity, **kwargs
+        )
+
+    def perform_service(self, form):
+        fields = {name: form.cleaned_data[name] for name in services.RISK_FIELDS}
+        return services.risk_update(actor=self.request.user, risk=self.object, **fields)
+
+    def get_success_url(self, result=None):
+        return _opportunity_url(self.object.opportunity)
 
 
 class ProposalObjectMixin(LoginRequiredMixin):
+    """Loads ``self.proposal`` from the URL within the user's scope (else 404)."""
+
     model = Proposal
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.proposal = get_object_or_404(
-            selectors.proposal_list(user=request.user).select_related("opportunity__owner__team"),
-            pk=kwargs["pk"],
-        )
+        self.proposal = get_object_or_404(_proposals(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
-
-    def back(self):
-        return redirect("opportunities:proposal-detail", pk=self.proposal.pk)
 
 
 class ProposalDetailView(ProposalObjectMixin, DetailView):
@@ -373,7 +388,7 @@ class ProposalDetailView(ProposalObjectMixin, DetailView):
         proposal = self.proposal
         context.update(
             opportunity=proposal.opportunity,
-            can_submit=permissions.can_change_opportunity(user, proposal.opportunity)
+            can_submit=permissions.can_change_part(user, proposal)
             and proposal.review_status in (ReviewStatus.NOT_SUBMITTED, ReviewStatus.REJECTED),
             can_review=permissions.can_review_proposal(user, proposal)
             and proposal.review_status == ReviewStatus.PENDING,
@@ -389,7 +404,7 @@ class ProposalAttachmentView(ProposalObjectMixin, View):
     def get(self, request, *args, **kwargs):
         if not self.proposal.attachment:
             messages.info(request, _("This proposal has no attachment."))
-            return self.back()
+            return redirect(_proposal_url(self.proposal))
         attachment = self.proposal.attachment
         return FileResponse(
             attachment.open("rb"),
@@ -398,113 +413,56 @@ class ProposalAttachmentView(ProposalObjectMixin, View):
         )
 
 
-class ProposalSubmitView(ProposalObjectMixin, View):
+class ProposalWriteView(ServiceFormView):
+    """A write on the proposal in the URL (404 outside the user's scope); back to the proposal
+    when done."""
+
+    model = Proposal
+    object_context_name = "proposal"
+
+    def get_object_queryset(self):
+        return _proposals(self.request.user)
+
+    def get_success_url(self, result=None):
+        return _proposal_url(self.object)
+
+
+class ProposalSubmitView(ProposalWriteView):
+    """A button on the proposal page: a refusal is flashed there, not shown on a form."""
+
     http_method_names = ["post"]
+    form_class = forms.Form
+    success_message = gettext_lazy("Proposal sent for review.")
 
-    def post(self, request, *args, **kwargs):
-        try:
-            services.proposal_submit(actor=request.user, proposal=self.proposal)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return self.back()
-        messages.success(request, _("Proposal sent for review."))
-        return self.back()
+    def perform_service(self, form):
+        return services.proposal_submit(actor=self.request.user, proposal=self.object)
+
+    def form_invalid(self, form):
+        messages.error(self.request, " ".join(form.non_field_errors()))
+        return redirect(self.get_success_url())
 
 
-class ProposalReviewView(ProposalObjectMixin, FormView):
+class ProposalReviewView(ProposalWriteView):
     form_class = ProposalReviewForm
     template_name = "opportunities/proposal_review.html"
-
-    def get(self, request, *args, **kwargs):
-        self._check()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self._check()
-        return super().post(request, *args, **kwargs)
-
-    def _check(self):
-        if not permissions.can_review_proposal(self.request.user, self.proposal):
-            raise PermissionDenied
+    object_rule = permissions.can_review_proposal
+    success_message = gettext_lazy("Review saved.")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            proposal=self.proposal, opportunity=self.proposal.opportunity, **kwargs
+        return super().get_context_data(opportunity=self.object.opportunity, **kwargs)
+
+    def perform_service(self, form):
+        return services.proposal_review(
+            actor=self.request.user, proposal=self.object, **form.cleaned_data
         )
 
-    def form_valid(self, form):
-        try:
-            services.proposal_review(
-                actor=self.request.user, proposal=self.proposal, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Review saved."))
-        return self.back()
 
-
-class RiskCreateView(OpportunityObjectMixin, FormView):
-    form_class = RiskForm
-    template_name = "opportunities/child_form.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=_("Add risk"), **kwargs)
-
-    def form_valid(self, form):
-        try:
-            services.risk_create(
-                actor=self.request.user, opportunity=self.opportunity, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.done(_("Risk added."))
-
-
-class RiskUpdateView(LoginRequiredMixin, FormView):
-    model = Risk
-    form_class = RiskForm
-    template_name = "opportunities/child_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.risk = get_object_or_404(selectors.risk_list(user=request.user), pk=kwargs["pk"])
-        self.opportunity = self.risk.opportunity
-        if not permissions.can_change_opportunity(request.user, self.opportunity):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_initial(self):
-        return {name: getattr(self.risk, name) for name in services.RISK_FIELDS}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            heading=_("Edit risk"), opportunity=self.opportunity, **kwargs
-        )
-
-    def form_valid(self, form):
-        fields = {name: form.cleaned_data[name] for name in services.RISK_FIELDS}
-        try:
-            services.risk_update(actor=self.request.user, risk=self.risk, **fields)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Risk updated."))
-        return redirect("opportunities:opportunity-detail", pk=self.opportunity.pk)
-
-
-class PipelineSettingsView(LoginRequiredMixin, FormView):
+class PipelineSettingsView(ServiceFormView):
     form_class = PipelineSettingsForm
     template_name = "opportunities/pipeline_settings.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_edit_pipeline_settings(
-            request.user
-        ):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    write_rule = permissions.can_edit_pipeline_settings
+    success_message = gettext_lazy("Pipeline settings saved.")
+    success_url = reverse_lazy("opportunities:pipeline-settings")
 
     def get_initial(self):
         return {"solution_pre_review": PipelineSettings.current().solution_pre_review}
@@ -519,10 +477,8 @@ class PipelineSettingsView(LoginRequiredMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        services.pipeline_settings_update(
+    def perform_service(self, form):
+        return services.pipeline_settings_update(
             actor=self.request.user,
             solution_pre_review=form.cleaned_data["solution_pre_review"],
         )
-        messages.success(self.request, _("Pipeline settings saved."))
-        return redirect("opportunities:pipeline-settings")

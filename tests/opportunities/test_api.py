@@ -23,6 +23,7 @@ from tests.factories import (
     RiskFactory,
     SpinNoteFactory,
 )
+from tests.opportunities.conftest import VISIBLE
 
 pytestmark = pytest.mark.django_db
 
@@ -50,19 +51,6 @@ API_FIELDS = [
 ]
 
 
-@pytest.fixture
-def book(cast):
-    shared = OpportunityFactory(owner=cast.rep_b, name="Shared deal")
-    OpportunityCreditFactory(opportunity=shared, rep=cast.rep_b, percent=Decimal("60"))
-    OpportunityCreditFactory(opportunity=shared, rep=cast.rep_a, percent=Decimal("40"))
-    return {
-        "a": OpportunityFactory(owner=cast.rep_a, name="Alpha deal"),
-        "a2": OpportunityFactory(owner=cast.rep_a2, name="Alpha two deal"),
-        "b": OpportunityFactory(owner=cast.rep_b, name="Bravo deal"),
-        "shared": shared,
-    }
-
-
 def _ids(response):
     assert response.status_code == 200, response.content
     return {row["id"] for row in response.json()["results"]}
@@ -71,18 +59,7 @@ def _ids(response):
 # --- scoping -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [
-        ("rep_a", {"a", "shared"}),
-        ("rep_a2", {"a2"}),
-        ("rep_b", {"b", "shared"}),
-        ("manager_a", {"a", "a2", "shared"}),
-        ("manager_b", {"b", "shared"}),
-        ("hr", {"a", "a2", "b", "shared"}),
-        ("admin", {"a", "a2", "b", "shared"}),
-    ],
-)
+@pytest.mark.parametrize(("role", "expected"), VISIBLE)
 def test_api_list_is_scoped_for_every_role(cast, api_as, book, role, expected):
     assert _ids(api_as(getattr(cast, role)).get(BASE)) == {book[key].pk for key in expected}
 

@@ -8,8 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import User
+from apps.core.api.fields import VisiblePrimaryKeyRelatedField
 from apps.customers.models import Customer
-from apps.leads.models import Lead
 from apps.opportunities.choices import OpportunityKind, RiskKind, RiskStatus, Stage
 from apps.opportunities.models import (
     Opportunity,
@@ -22,34 +22,20 @@ from apps.opportunities.models import (
 from apps.opportunities.services import SPIN_FIELDS, opportunity_credit_split
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+#: The leads app sits above this one: its model through the relation ``Opportunity.lead``.
+LEAD_MODEL = Opportunity._meta.get_field("lead").related_model
 
 
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """A related id limited to ``model.objects.visible_to(request.user)``."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(queryset=model.objects.none(), **kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        if request is None:
-            return self.model.objects.none()
-        return self.model.objects.visible_to(request.user)
-
-
-class CreditRepField(serializers.PrimaryKeyRelatedField):
-    """A rep who may receive credit: the view puts the choices in ``context["credit_reps"]``."""
+class CreditRepField(VisiblePrimaryKeyRelatedField):
+    """A rep who may receive credit: the view puts the choices in ``context["credit_reps"]``
+    (else anyone the requesting user sees)."""
 
     def __init__(self, **kwargs):
-        super().__init__(queryset=User.objects.none(), **kwargs)
+        super().__init__(queryset=User.objects.all(), **kwargs)
 
     def get_queryset(self):
         reps = self.context.get("credit_reps")
-        if reps is not None:
-            return reps
-        request = self.context.get("request")
-        return User.objects.visible_to(request.user) if request else User.objects.none()
+        return reps if reps is not None else super().get_queryset()
 
 
 class OpportunityCreditSerializer(serializers.Serializer):
@@ -103,13 +89,15 @@ class OpportunitySerializer(serializers.ModelSerializer):
 
 class OpportunityCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    customer = ScopedPrimaryKeyField(Customer)
-    owner = ScopedPrimaryKeyField(
-        User,
+    customer = VisiblePrimaryKeyRelatedField(queryset=Customer.objects.all())
+    owner = VisiblePrimaryKeyRelatedField(
+        queryset=User.objects.all(),
         required=False,
         help_text=_("Defaults to you. A rep always owns what they create."),
     )
-    lead = ScopedPrimaryKeyField(Lead, required=False, allow_null=True)
+    lead = VisiblePrimaryKeyRelatedField(
+        queryset=LEAD_MODEL.objects.all(), required=False, allow_null=True
+    )
     kind = serializers.ChoiceField(
         choices=OpportunityKind.choices, default=OpportunityKind.NEW_BUSINESS
     )
@@ -121,9 +109,11 @@ class OpportunityCreateSerializer(serializers.Serializer):
 
 class OpportunityUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
-    customer = ScopedPrimaryKeyField(Customer, required=False)
-    owner = ScopedPrimaryKeyField(User, required=False)
-    lead = ScopedPrimaryKeyField(Lead, required=False, allow_null=True)
+    customer = VisiblePrimaryKeyRelatedField(queryset=Customer.objects.all(), required=False)
+    owner = VisiblePrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    lead = VisiblePrimaryKeyRelatedField(
+        queryset=LEAD_MODEL.objects.all(), required=False, allow_null=True
+    )
     kind = serializers.ChoiceField(choices=OpportunityKind.choices, required=False)
     expected_amount = serializers.DecimalField(**MONEY, required=False, allow_null=True)
     expected_close_on = serializers.DateField(required=False, allow_null=True)
@@ -164,7 +154,7 @@ class SpinNoteUpdateSerializer(serializers.Serializer):
 
 
 class SpinNoteInputSerializer(SpinNoteUpdateSerializer):
-    opportunity = ScopedPrimaryKeyField(Opportunity)
+    opportunity = VisiblePrimaryKeyRelatedField(queryset=Opportunity.objects.all())
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -209,7 +199,7 @@ class ProposalSerializer(serializers.ModelSerializer):
 
 
 class ProposalInputSerializer(serializers.Serializer):
-    opportunity = ScopedPrimaryKeyField(Opportunity)
+    opportunity = VisiblePrimaryKeyRelatedField(queryset=Opportunity.objects.all())
     title = serializers.CharField(max_length=200)
     features = serializers.CharField(required=False, allow_blank=True, default="")
     service_model = serializers.CharField(required=False, allow_blank=True, default="")
@@ -247,7 +237,7 @@ class RiskSerializer(serializers.ModelSerializer):
 
 
 class RiskInputSerializer(serializers.Serializer):
-    opportunity = ScopedPrimaryKeyField(Opportunity)
+    opportunity = VisiblePrimaryKeyRelatedField(queryset=Opportunity.objects.all())
     kind = serializers.ChoiceField(choices=RiskKind.choices)
     description = serializers.CharField()
     mitigation = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,15 +1,16 @@
-"""Pipeline API. Viewsets read within ``visible_to`` (404 outside), parse input with a
-serializer, call one service and answer with the output serializer. HR reads only."""
+"""Pipeline API on the shared write path (:mod:`apps.core.api.views`): reads within
+``visible_to`` (404 outside), writes parsed by an input serializer and made by one service
+call, answered with the output serializer. HR reads only."""
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from apps.core.api.views import ScopedViewSetMixin
+from apps.core.api.permissions import WriteRulePermission
+from apps.core.api.views import ServiceModelViewSet, ServiceReadCreateViewSet
 from apps.opportunities import permissions, selectors, services
 from apps.opportunities.api.serializers import (
     MoveSerializer,
@@ -46,31 +47,13 @@ from apps.opportunities.models import (
 )
 
 
-class PipelineWriters(BasePermission):
+class PipelineViewSet(ServiceModelViewSet):
     """Everyone signed in reads within their scope; reps, managers and admins write."""
 
-    def has_permission(self, request, view):
-        if not request.user.is_authenticated:
-            return False
-        return request.method in SAFE_METHODS or permissions.can_create_opportunity(request.user)
+    write_rule = permissions.can_create_opportunity
 
 
-class PipelineSettingsEditors(BasePermission):
-    """Everyone signed in reads the switch; HR and admin change it."""
-
-    def has_permission(self, request, view):
-        if not request.user.is_authenticated:
-            return False
-        return request.method in SAFE_METHODS or permissions.can_edit_pipeline_settings(
-            request.user
-        )
-
-
-class ScopedGenericViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticated, PipelineWriters]
-
-
-class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+class OpportunityViewSet(PipelineViewSet):
     """Opportunities you may see: your own, your teams' (managers), all (HR, admin), and those
     you hold a credit share in."""
 
@@ -78,52 +61,36 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         Prefetch("credits", queryset=OpportunityCredit.objects.order_by("-percent", "rep_id"))
     )
     serializer_class = OpportunitySerializer
+    create_serializer_class = OpportunityCreateSerializer
+    update_serializer_class = OpportunityUpdateSerializer
     filterset_class = OpportunityFilter
     ordering_fields = ["created_at", "expected_amount", "expected_close_on", "stage", "name"]
+    #: ``credits`` is replaced with PUT.
+    http_method_names = [*ServiceModelViewSet.http_method_names, "put"]
 
-    def _answer(self, opportunity, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=opportunity.pk)
-        return Response(self.get_serializer(fresh).data, status=code)
+    def perform_service_create(self, data):
+        data.setdefault("owner", self.request.user)
+        return services.opportunity_create(actor=self.request.user, **data)
 
-    @extend_schema(request=OpportunityCreateSerializer, responses={201: OpportunitySerializer})
-    def create(self, request, *args, **kwargs):
-        payload = OpportunityCreateSerializer(
-            data=request.data, context=self.get_serializer_context()
-        )
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        data.setdefault("owner", request.user)
-        opportunity = services.opportunity_create(actor=request.user, **data)
-        return self._answer(opportunity, status.HTTP_201_CREATED)
-
-    @extend_schema(request=OpportunityUpdateSerializer, responses=OpportunitySerializer)
-    def partial_update(self, request, *args, **kwargs):
-        opportunity = self.get_object()
-        payload = OpportunityUpdateSerializer(
-            data=request.data, partial=True, context=self.get_serializer_context()
-        )
-        payload.is_valid(raise_exception=True)
-        services.opportunity_update(
-            actor=request.user, opportunity=opportunity, **payload.validated_data
-        )
-        return self._answer(opportunity)
+    def perform_service_update(self, opportunity, data):
+        return services.opportunity_update(actor=self.request.user, opportunity=opportunity, **data)
 
     @extend_schema(request=MoveSerializer, responses=OpportunitySerializer)
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         """Move to another stage: ``{"stage", "note", "lost_reason"}``."""
         opportunity = self.get_object()
-        payload = MoveSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        services.opportunity_move(
-            actor=request.user,
-            opportunity=opportunity,
-            to_stage=data["stage"],
-            note=data["note"],
-            lost_reason=data["lost_reason"],
+        return self.run_service(
+            MoveSerializer,
+            lambda data: services.opportunity_move(
+                actor=request.user,
+                opportunity=opportunity,
+                to_stage=data["stage"],
+                note=data["note"],
+                lost_reason=data["lost_reason"],
+            ),
+            instance=opportunity,
         )
-        return self._answer(opportunity)
 
     @extend_schema(responses=StageChangeSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="stage-history", pagination_class=None)
@@ -164,94 +131,77 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         return Response(OpportunityCreditOutputSerializer(rows, many=True).data)
 
 
-class SpinNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+class SpinNoteViewSet(PipelineViewSet):
     """SPIN notes of the opportunities you may see."""
 
     queryset = SpinNote.objects.select_related("opportunity", "author")
     serializer_class = SpinNoteSerializer
+    create_serializer_class = SpinNoteInputSerializer
+    update_serializer_class = SpinNoteUpdateSerializer
     filterset_class = SpinNoteFilter
     ordering_fields = ["created_at"]
 
-    @extend_schema(request=SpinNoteInputSerializer, responses={201: SpinNoteSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = SpinNoteInputSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        note = services.spin_note_create(
-            actor=request.user, opportunity=data.pop("opportunity"), **data
+    def perform_service_create(self, data):
+        return services.spin_note_create(
+            actor=self.request.user, opportunity=data.pop("opportunity"), **data
         )
-        return Response(self.get_serializer(note).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SpinNoteUpdateSerializer, responses=SpinNoteSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        note = self.get_object()
-        payload = SpinNoteUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        note = services.spin_note_update(actor=request.user, note=note, **payload.validated_data)
-        return Response(self.get_serializer(note).data)
+    def perform_service_update(self, note, data):
+        return services.spin_note_update(actor=self.request.user, note=note, **data)
 
 
-class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+class ProposalViewSet(ServiceReadCreateViewSet):
     """Proposals with their ROI and pre-review state. Create with JSON or multipart (to attach
     a file); ``submit`` sends one for review; ``review`` approves or rejects it."""
 
+    write_rule = permissions.can_create_opportunity
     queryset = Proposal.objects.select_related("opportunity", "author", "reviewed_by")
     serializer_class = ProposalSerializer
+    create_serializer_class = ProposalInputSerializer
     filterset_class = ProposalFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     ordering_fields = ["created_at"]
 
-    @extend_schema(request=ProposalInputSerializer, responses={201: ProposalSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = ProposalInputSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        proposal = services.proposal_create(
-            actor=request.user, opportunity=data.pop("opportunity"), **data
+    def perform_service_create(self, data):
+        return services.proposal_create(
+            actor=self.request.user, opportunity=data.pop("opportunity"), **data
         )
-        return Response(self.get_serializer(proposal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        proposal = services.proposal_submit(actor=request.user, proposal=self.get_object())
-        return Response(self.get_serializer(proposal).data)
+        proposal = self.get_object()
+        return self.run_service(
+            None, lambda data: services.proposal_submit(actor=request.user, proposal=proposal)
+        )
 
     @extend_schema(request=ProposalReviewSerializer, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         proposal = self.get_object()
-        payload = ProposalReviewSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        proposal = services.proposal_review(
-            actor=request.user, proposal=proposal, **payload.validated_data
+        return self.run_service(
+            ProposalReviewSerializer,
+            lambda data: services.proposal_review(actor=request.user, proposal=proposal, **data),
         )
-        return Response(self.get_serializer(proposal).data)
 
 
-class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+class RiskViewSet(PipelineViewSet):
     """The risk register of the opportunities you may see."""
 
     queryset = Risk.objects.select_related("opportunity")
     serializer_class = RiskSerializer
+    create_serializer_class = RiskInputSerializer
+    update_serializer_class = RiskUpdateSerializer
     filterset_class = RiskFilter
     ordering_fields = ["created_at", "status"]
 
-    @extend_schema(request=RiskInputSerializer, responses={201: RiskSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = RiskInputSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        risk = services.risk_create(actor=request.user, opportunity=data.pop("opportunity"), **data)
-        return Response(self.get_serializer(risk).data, status=status.HTTP_201_CREATED)
+    def perform_service_create(self, data):
+        return services.risk_create(
+            actor=self.request.user, opportunity=data.pop("opportunity"), **data
+        )
 
-    @extend_schema(request=RiskUpdateSerializer, responses=RiskSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        risk = self.get_object()
-        payload = RiskUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        risk = services.risk_update(actor=request.user, risk=risk, **payload.validated_data)
-        return Response(self.get_serializer(risk).data)
+    def perform_service_update(self, risk, data):
+        return services.risk_update(actor=self.request.user, risk=risk, **data)
 
 
 class PipelineSettingsViewSet(viewsets.GenericViewSet):
@@ -260,7 +210,8 @@ class PipelineSettingsViewSet(viewsets.GenericViewSet):
 
     queryset = PipelineSettings.objects.all()
     serializer_class = PipelineSettingsSerializer
-    permission_classes = [IsAuthenticated, PipelineSettingsEditors]
+    permission_classes = [WriteRulePermission]
+    write_rule = permissions.can_edit_pipeline_settings
     pagination_class = None
     filter_backends = []
 
