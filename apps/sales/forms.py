@@ -7,13 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core.ownership import assignable_owners
 from apps.customers.choices import CustomerStatus
 from apps.customers.models import Customer
 from apps.opportunities.choices import Stage
 from apps.opportunities.models import Opportunity
-from apps.sales import access
 from apps.sales.choices import DEFAULT_CREDIT_TERM_DAYS, DeliveryStatus
 from apps.sales.models import Order, Receivable
+from apps.sales.permissions import writable_orders
 from apps.sales.selectors import receivable_balances
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -55,7 +56,7 @@ class OrderForm(forms.Form):
             .exclude(stage=Stage.LOST)
             .select_related("customer")
         )
-        owners = access.assignable_owners(user)
+        owners = assignable_owners(user)
         if owners.count() <= 1:
             # A rep always owns what they create: no choice to offer.
             del self.fields["owner"]
@@ -87,7 +88,7 @@ class OrderUpdateForm(forms.Form):
 
     def __init__(self, *args, user, order: Order, **kwargs):
         super().__init__(*args, **kwargs)
-        owners = access.assignable_owners(user)
+        owners = assignable_owners(user)
         if owners.count() <= 1:
             del self.fields["owner"]
         else:
@@ -117,6 +118,16 @@ class CreditForm(forms.Form):
 
 
 class BaseCreditFormSet(forms.BaseFormSet):
+    #: No field of its own: a service's refusal (see :func:`apps.core.mixins.add_service_errors`)
+    #: goes above the rows, through :meth:`add_error`.
+    fields: dict = {}
+
+    def add_error(self, field, error) -> None:
+        """Show ``error`` (a message or a list of them) above the rows, like a form's
+        non-field errors."""
+        messages = error if isinstance(error, list) else [error]
+        self._non_form_errors = self.error_class([*self.non_form_errors(), *messages])
+
     def credits(self) -> list[dict]:
         return [
             {"rep": form.cleaned_data["rep"], "percent": form.cleaned_data["percent"]}
@@ -176,9 +187,7 @@ class ReceivableForm(forms.Form):
 
     def __init__(self, *args, user, order: Order | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        orders = access.writable_orders(user, Order.objects.visible_to(user)).select_related(
-            "customer"
-        )
+        orders = writable_orders(user, Order.objects.visible_to(user)).select_related("customer")
         self.fields["order"].queryset = orders
         if order is not None:
             self.fields["order"].initial = order.pk
@@ -206,7 +215,7 @@ class PaymentForm(forms.Form):
     def __init__(self, *args, user, receivable=None, order: Order | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         receivables = Receivable.objects.visible_to(user).filter(
-            order__in=access.writable_orders(user, Order.objects.visible_to(user))
+            order__in=writable_orders(user, Order.objects.visible_to(user))
         )
         field = self.fields["receivable"]
         if receivable is not None:

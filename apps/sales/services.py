@@ -20,15 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.core.choices import Role
 from apps.core.credits import check_credit_split
+from apps.core.kpi_facts import kpi_facts_changed
+from apps.core.ownership import OwnerMessages, resolve_owner
+from apps.core.permissions import SELLING_ROLES, require
 from apps.core.services import audit_record, audit_value
 from apps.customers.choices import CustomerStatus
 from apps.customers.models import Customer
 from apps.opportunities.choices import OPEN_STAGES, Stage
 from apps.opportunities.models import Opportunity
 from apps.opportunities.services import opportunity_credit_split, opportunity_move
-from apps.sales import access, selectors
+from apps.sales import permissions, selectors
 from apps.sales.choices import DEFAULT_CREDIT_TERM_DAYS, ORDER_NUMBER_PREFIX, DeliveryStatus
 from apps.sales.models import (
     Delivery,
@@ -38,7 +40,6 @@ from apps.sales.models import (
     Payment,
     Receivable,
 )
-from apps.scorecards.services import scorecards_mark_stale
 
 HUNDRED = Decimal("100.00")
 CENT = Decimal("0.01")
@@ -62,13 +63,15 @@ def money_display(value: Decimal) -> str:
 def _write_check(actor) -> None:
     if actor is None:
         return
-    if not access.can_write_sales(actor):
-        raise PermissionDenied(_("You may read orders and collection data but not change them."))
+    require(
+        permissions.can_write_crm(actor),
+        _("You may read orders and collection data but not change them."),
+    )
 
 
 def _order_write_check(actor, order: Order) -> None:
     _write_check(actor)
-    if actor is not None and not access.can_edit_order(actor, order):
+    if actor is not None and not permissions.can_edit_order(actor, order):
         raise PermissionDenied(
             _("Only the owner of order %(number)s, their manager or an admin may change it.")
             % {"number": order.number}
@@ -113,44 +116,31 @@ def _date(value, field: str, errors: dict, *, label: str, allow_future: bool = F
     return value
 
 
+def _owner_messages() -> OwnerMessages:
+    return OwnerMessages(
+        required=_("Choose who owns this order."),
+        not_in_team=_(
+            "%(name)s is not an active member of a team you manage: you may assign "
+            "orders only to yourself and your teams' members."
+        ),
+        cannot_own=_("%(name)s cannot own an order: choose an active rep or manager."),
+        rep_hands_over=_("A rep cannot hand an order to someone else."),
+    )
+
+
 def _resolve_owner(*, actor, owner, errors: dict, current=None):
-    """The owner an order gets. A rep always owns what they create (forced to themselves); a
-    manager may pick themselves or a member of a team they manage; an admin any active rep or
-    manager. On update (``current`` given) a missing owner keeps the current one."""
-    if owner is None:
-        if current is not None:
-            return current
-        if actor is None:
-            errors["owner"] = [_("Choose who owns this order.")]
-            return None
-        owner = actor
-    if actor is not None and not access.is_admin(actor) and actor.role == Role.REP:
-        if current is not None:
-            if owner.pk != current.pk:
-                errors["owner"] = [_("A rep cannot hand an order to someone else.")]
-            return current
-        return actor
-    if current is not None and owner.pk == current.pk:
-        return owner
-    allowed = access.assignable_owners(actor) if actor is not None else None
-    if allowed is None:
-        allowed = User.objects.filter(is_active=True, role__in=access.SELLING_ROLES)
-    if not allowed.filter(pk=owner.pk).exists():
-        if actor is not None and actor.role == Role.MANAGER and not access.is_admin(actor):
-            errors["owner"] = [
-                _(
-                    "%(name)s is not an active member of a team you manage: you may assign "
-                    "orders only to yourself and your teams' members."
-                )
-                % {"name": owner}
-            ]
-        else:
-            errors["owner"] = [
-                _("%(name)s cannot own an order: choose an active rep or manager.")
-                % {"name": owner}
-            ]
-        return None
-    return owner
+    """The owner an order gets (:func:`apps.core.ownership.resolve_owner`). A rep always owns
+    what they create; a manager may pick themselves or a member of a team they manage; an
+    admin any active rep or manager. A missing owner is the actor (checked like a chosen one)
+    on create and the current owner on update."""
+    return resolve_owner(
+        actor=actor,
+        owner=owner,
+        errors=errors,
+        messages=_owner_messages(),
+        current=current,
+        default_to_any_actor=True,
+    )
 
 
 def _check_customer(*, actor, customer, errors: dict) -> None:
@@ -222,17 +212,15 @@ def clean_credits(*, actor, credits, owner=None, order: Order | None = None) -> 
     """Check a credit split and return ``[(User, Decimal percent), ...]``.
 
     Each rep must be an active rep or manager the actor may credit
-    (:func:`apps.sales.access.creditable_people`, plus anyone already holding a credit on
+    (:func:`apps.sales.permissions.creditable_people`, plus anyone already holding a credit on
     ``order``); the other rules are :func:`apps.core.credits.check_credit_split`'s.
     """
     if actor is None:
         allowed = set(
-            User.objects.filter(is_active=True, role__in=access.SELLING_ROLES).values_list(
-                "pk", flat=True
-            )
+            User.objects.filter(is_active=True, role__in=SELLING_ROLES).values_list("pk", flat=True)
         )
     else:
-        allowed = set(access.creditable_people(actor, owner).values_list("pk", flat=True))
+        allowed = set(permissions.creditable_people(actor, owner).values_list("pk", flat=True))
     if order is not None and order.pk:
         allowed |= set(OrderCredit.objects.filter(order=order).values_list("rep_id", flat=True))
     return check_credit_split(credits, allowed_ids=allowed)
@@ -256,13 +244,14 @@ def _credits_json(rows) -> list:
     return [[rep.pk if hasattr(rep, "pk") else rep, str(percent)] for rep, percent in rows]
 
 
-def _mark_scorecards_stale(order: Order, *dates, reps=(), customer_ids=()) -> None:
-    """Mark the scorecards this change of ``order`` affects as stale (refreshed in the
-    background): its owner's and credited reps' periods containing each of ``dates``."""
+def _facts_changed(order: Order, *dates, reps=(), customer_ids=()) -> None:
+    """Tell the KPI layer (:mod:`apps.core.kpi_facts`) that this change of ``order`` changed
+    the figures of its owner and credited reps in the periods containing each of ``dates``
+    (their scorecards are marked stale and refreshed in the background)."""
     rep_ids = {order.owner_id, *reps}
     rep_ids.update(OrderCredit.objects.filter(order=order).values_list("rep_id", flat=True))
     for day in sorted({d for d in dates if d is not None}):
-        scorecards_mark_stale(rep_ids=rep_ids, on_date=day, customer_ids=customer_ids)
+        kpi_facts_changed(rep_ids=rep_ids, on_date=day, customer_ids=customer_ids)
 
 
 def _store_credits(order: Order, rows: list[tuple]) -> None:
@@ -345,7 +334,7 @@ def order_create(
     _store_credits(order, rows)
     if opportunity is not None and opportunity.stage in OPEN_STAGES:
         _move_opportunity_to_won(actor=actor, opportunity=opportunity, order=order)
-    _mark_scorecards_stale(order, signed_on, customer_ids=[customer.pk])
+    _facts_changed(order, signed_on, customer_ids=[customer.pk])
     audit_record(
         actor=actor,
         action="order.create",
@@ -449,7 +438,7 @@ def order_update(
             _store_credits(order, [(new_owner, HUNDRED)])
             changes["credits"] = [_credits_json(credits), _credits_json([(new_owner, HUNDRED)])]
     if changes.keys() & {"amount", "signed_on", "owner"}:
-        _mark_scorecards_stale(
+        _facts_changed(
             order,
             order.signed_on,
             datetime.date.fromisoformat(old_signed_on) if old_signed_on else None,
@@ -502,7 +491,7 @@ def order_set_credits(*, actor, order: Order, credits: list[dict]) -> list[Order
     new = _credits_json(rows)
     if _credits_json(old) != new:
         # Sales, receivables and payments of the order count by these shares (SPEC §2.2).
-        _mark_scorecards_stale(
+        _facts_changed(
             order,
             order.signed_on,
             *order.receivables.values_list("due_on", flat=True),
@@ -743,7 +732,7 @@ def receivable_create(
         credit_term_days=credit_term_days,
         due_on=due_on,
     )
-    _mark_scorecards_stale(order, due_on)
+    _facts_changed(order, due_on)
     audit_record(
         actor=actor,
         action="receivable.create",
@@ -807,7 +796,7 @@ def payment_record(
         reference=reference,
         recorded_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    _mark_scorecards_stale(receivable.order, receivable.due_on)
+    _facts_changed(receivable.order, receivable.due_on)
     audit_record(
         actor=actor,
         action="payment.record",
@@ -827,8 +816,10 @@ def payment_record(
 def payment_reverse(*, actor, payment: Payment, reason: str) -> None:
     """Delete a payment recorded by mistake. Admin only, with a reason; audited with the
     payment's details (the audit entry stays on the receivable)."""
-    if actor is None or not access.is_admin(actor):
-        raise PermissionDenied(_("Only an admin may reverse a payment."))
+    require(
+        actor is not None and permissions.can_reverse_payment(actor, payment),
+        _("Only an admin may reverse a payment."),
+    )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the payment is reversed.")]})
@@ -845,7 +836,7 @@ def payment_reverse(*, actor, payment: Payment, reason: str) -> None:
         "recorded_by": payment.recorded_by_id,
     }
     Payment.objects.filter(pk=payment.pk).delete()
-    _mark_scorecards_stale(receivable.order, receivable.due_on)
+    _facts_changed(receivable.order, receivable.due_on)
     audit_record(
         actor=actor,
         action="payment.reverse",

@@ -1,26 +1,27 @@
 """Browser views of orders, deliveries, receivables, payments and the customer aging view.
 
 Reads go through the selectors (scoped with ``visible_to``: a record outside the user's scope is
-a 404); writes go through the services. HR reads only (403 on every write page); a rep holding
-only a credit on an order sees it but may not change it (403).
+a 404); writes are :class:`~apps.core.mixins.ServiceFormView` pages calling the services. HR
+reads only (403 on every write page); a rep holding only a credit on an order sees it but may
+not change it (403).
 """
 
 from decimal import Decimal
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView, TemplateView
 
 from apps.accounts.models import User
-from apps.core.mixins import FilteredListMixin, add_service_errors
+from apps.core.mixins import FilteredListMixin, ServiceFormView
+from apps.core.ownership import assignable_owners
 from apps.customers.models import Customer
 from apps.opportunities.models import Opportunity
-from apps.sales import access, exports, selectors, services
+from apps.sales import exports, permissions, selectors, services
 from apps.sales.choices import AGING_BUCKET_LABELS, AGING_BUCKETS
 from apps.sales.filters import (
     AgingFilter,
@@ -60,34 +61,49 @@ class SelectorListMixin(FilteredListMixin):
         return self.filterset.qs
 
 
-class SalesWriteMixin(LoginRequiredMixin):
-    """Write pages: HR (read-only) gets a 403. ``get_order()`` finds the order the page
-    changes: not visible -> 404; visible but not the user's to change -> 403."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not access.can_write_sales(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def check_order(self, order: Order) -> Order:
-        if not access.can_edit_order(self.request.user, order):
-            raise PermissionDenied
-        return order
-
-    def visible_order(self, pk) -> Order:
-        return get_object_or_404(
-            Order.objects.visible_to(self.request.user).select_related("customer", "owner"),
-            pk=pk,
-        )
-
-
 def _optional_pk(value) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+class OrderWriteView(ServiceFormView):
+    """A page that changes an order or a part of it (delivery, question, receivable, payment).
+
+    HR gets a 403; the record the page works on is a 404 when the user cannot see it and a 403
+    when its order is not theirs to change. ``self.order`` is that order (in the context as
+    ``order``); the page returns to it. The record comes from the URL's ``pk``, or with
+    ``order_param`` from the query string (``?order=<id>``; optional unless
+    ``order_required``).
+    """
+
+    write_rule = permissions.can_write_crm
+    object_rule = permissions.can_edit_order
+    object_queryset = Order.objects.select_related("customer", "owner")
+    object_context_name = "order"
+    order_param = None
+    order_required = True
+
+    order = None
+
+    def get_object(self):
+        if self.order_param is None:
+            return super().get_object()
+        pk = _optional_pk(self.request.GET.get(self.order_param))
+        if pk is None and not self.order_required:
+            return None
+        return get_object_or_404(self.get_object_queryset(), pk=pk)
+
+    def load(self) -> None:
+        self.order = self.object
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("order", self.order)
+        return super().get_context_data(**kwargs)
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("sales:order-detail", args=[self.order.pk])
 
 
 # --- orders --------------------------------------------------------------------------------
@@ -104,7 +120,7 @@ class OrderListView(SelectorListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_write=access.can_write_sales(self.request.user), **kwargs
+            can_write=permissions.can_write_crm(self.request.user), **kwargs
         )
 
 
@@ -120,7 +136,7 @@ class OrderDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         order = self.object
         user = self.request.user
-        can_edit = access.can_edit_order(user, order)
+        can_edit = permissions.can_edit_order(user, order)
         receivables = list(
             selectors.receivable_balances(Receivable.objects.filter(order=order)).order_by(
                 "due_on", "pk"
@@ -136,7 +152,7 @@ class OrderDetailView(LoginRequiredMixin, DetailView):
             payments=selectors.payment_list(user=user).filter(receivable__order=order),
             deliveries=Delivery.objects.filter(order=order).prefetch_related("questions"),
             uninvoiced=order.amount - order.receivable_total,
-            is_admin=access.is_admin(user),
+            is_admin=permissions.is_admin(user),
         )
         if can_edit:
             # Two forms on one page: distinct element ids (names stay those of the create views).
@@ -153,12 +169,11 @@ class OrderDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class OrderCreateView(SalesWriteMixin, FormView):
+class OrderCreateView(ServiceFormView):
+    write_rule = permissions.can_write_crm
     template_name = "sales/order_form.html"
     form_class = OrderForm
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+    form_takes_user = True
 
     def get_initial(self):
         initial = {}
@@ -172,36 +187,31 @@ class OrderCreateView(SalesWriteMixin, FormView):
                 initial["customer"] = opportunity.customer_id
                 if opportunity.expected_amount:
                     initial["amount"] = opportunity.expected_amount
-                if access.assignable_owners(user).filter(pk=opportunity.owner_id).exists():
+                if assignable_owners(user).filter(pk=opportunity.owner_id).exists():
                     initial["owner"] = opportunity.owner_id
         if customer_pk and Customer.objects.visible_to(user).filter(pk=customer_pk).exists():
             initial["customer"] = customer_pk
         return initial
 
-    def form_valid(self, form):
-        try:
-            order = services.order_create(actor=self.request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Order %(number)s was recorded.") % {"number": order})
-        return redirect("sales:order-detail", pk=order.pk)
+    def perform_service(self, form):
+        return services.order_create(actor=self.request.user, **form.service_kwargs())
+
+    def get_success_message(self, result) -> str:
+        return _("Order %(number)s was recorded.") % {"number": result}
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("sales:order-detail", args=[result.pk])
 
 
-class OrderUpdateView(SalesWriteMixin, FormView):
+class OrderUpdateView(OrderWriteView):
     model = Order
     template_name = "sales/order_form.html"
     form_class = OrderUpdateForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.order = self.visible_order(kwargs["pk"])
-            if access.can_write_sales(request.user):
-                self.check_order(self.order)
-        return super().dispatch(request, *args, **kwargs)
+    form_takes_user = True
+    success_message = gettext_lazy("Changes saved.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "order": self.order}
+        return {**super().get_form_kwargs(), "order": self.order}
 
     def get_initial(self):
         order = self.order
@@ -213,120 +223,81 @@ class OrderUpdateView(SalesWriteMixin, FormView):
             "notes": order.notes,
         }
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(order=self.order, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            services.order_update(
-                actor=self.request.user, order=self.order, **form.service_kwargs()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Changes saved."))
-        return redirect("sales:order-detail", pk=self.order.pk)
+    def perform_service(self, form):
+        return services.order_update(
+            actor=self.request.user, order=self.order, **form.service_kwargs()
+        )
 
 
-class OrderCreditsView(SalesWriteMixin, TemplateView):
-    """Edit the credit split of an order (shares in %, totalling exactly 100)."""
+class OrderCreditsView(OrderWriteView):
+    """Edit the credit split of an order (shares in %, totalling exactly 100). The "form" is
+    a formset (in the context as ``formset``); a refused split shows above the rows."""
 
     model = Order
     template_name = "sales/order_credits.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.order = self.visible_order(kwargs["pk"])
-            if access.can_write_sales(request.user):
-                self.check_order(self.order)
-        return super().dispatch(request, *args, **kwargs)
+    form_class = CreditFormSet
+    prefix = "credits"
+    success_message = gettext_lazy("Credit split saved.")
 
     def people(self):
-        creditable = access.creditable_people(self.request.user, self.order.owner)
+        creditable = permissions.creditable_people(self.request.user, self.order.owner)
         holders = self.order.credits.values("rep")
         return User.objects.filter(pk__in=creditable.values("pk")) | User.objects.filter(
             pk__in=holders
         )
 
-    def formset(self, data=None):
-        initial = [
+    def get_initial(self):
+        return [
             {"rep": credit.rep_id, "percent": credit.percent}
             for credit in self.order.credits.order_by("-percent", "rep_id")
         ]
-        return CreditFormSet(
-            data, initial=initial, prefix="credits", form_kwargs={"people": self.people()}
-        )
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(formset=self.formset()))
-
-    def post(self, request, *args, **kwargs):
-        formset = self.formset(request.POST)
-        if formset.is_valid():
-            try:
-                services.order_set_credits(
-                    actor=request.user, order=self.order, credits=formset.credits()
-                )
-            except ValidationError as exc:
-                formset._non_form_errors = formset.error_class(
-                    [m for messages_ in exc.message_dict.values() for m in messages_]
-                )
-            else:
-                messages.success(request, _("Credit split saved."))
-                return redirect("sales:order-detail", pk=self.order.pk)
-        return self.render_to_response(self.get_context_data(formset=formset))
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "form_kwargs": {"people": self.people()}}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(order=self.order, **kwargs)
+        context = super().get_context_data(**kwargs)
+        context["formset"] = context["form"]
+        return context
+
+    def perform_service(self, form):
+        return services.order_set_credits(
+            actor=self.request.user, order=self.order, credits=form.credits()
+        )
 
 
 # --- deliveries ----------------------------------------------------------------------------
 
 
-class DeliveryCreateView(SalesWriteMixin, FormView):
+class DeliveryCreateView(OrderWriteView):
     template_name = "sales/delivery_form.html"
     form_class = DeliveryForm
+    order_param = "order"
+    success_message = gettext_lazy("Delivery added.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.order = self.visible_order(_optional_pk(request.GET.get("order")))
-            if access.can_write_sales(request.user):
-                self.check_order(self.order)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(order=self.order, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            services.delivery_create(actor=self.request.user, order=self.order, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Delivery added."))
-        return redirect("sales:order-detail", pk=self.order.pk)
+    def perform_service(self, form):
+        return services.delivery_create(
+            actor=self.request.user, order=self.order, **form.cleaned_data
+        )
 
 
-class DeliveryObjectMixin(SalesWriteMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.delivery = get_object_or_404(
-                Delivery.objects.visible_to(request.user).select_related("order"),
-                pk=kwargs["pk"],
-            )
-            self.order = self.delivery.order
-            if access.can_write_sales(request.user):
-                self.check_order(self.order)
-        return super().dispatch(request, *args, **kwargs)
+class DeliveryWriteView(OrderWriteView):
+    """A page that changes a delivery (the URL's ``pk``) of an order."""
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(delivery=self.delivery, order=self.order, **kwargs)
-
-
-class DeliveryUpdateView(DeliveryObjectMixin, FormView):
     model = Delivery
+    object_rule = permissions.can_edit_delivery
+    object_queryset = Delivery.objects.select_related("order")
+    object_context_name = "delivery"
+
+    def load(self) -> None:
+        self.delivery = self.object
+        self.order = self.delivery.order
+
+
+class DeliveryUpdateView(DeliveryWriteView):
     template_name = "sales/delivery_form.html"
     form_class = DeliveryForm
+    success_message = gettext_lazy("Changes saved.")
 
     def get_initial(self):
         delivery = self.delivery
@@ -337,66 +308,40 @@ class DeliveryUpdateView(DeliveryObjectMixin, FormView):
             "delivered_on": delivery.delivered_on,
         }
 
-    def form_valid(self, form):
-        try:
-            services.delivery_update(
-                actor=self.request.user, delivery=self.delivery, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Changes saved."))
-        return redirect("sales:order-detail", pk=self.order.pk)
+    def perform_service(self, form):
+        return services.delivery_update(
+            actor=self.request.user, delivery=self.delivery, **form.cleaned_data
+        )
 
 
-class DeliveryQuestionCreateView(DeliveryObjectMixin, FormView):
-    model = Delivery
+class DeliveryQuestionCreateView(DeliveryWriteView):
     template_name = "sales/delivery_question_form.html"
     form_class = DeliveryQuestionForm
+    success_message = gettext_lazy("Question logged.")
 
-    def form_valid(self, form):
-        try:
-            services.delivery_question_create(
-                actor=self.request.user, delivery=self.delivery, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Question logged."))
-        return redirect("sales:order-detail", pk=self.order.pk)
+    def perform_service(self, form):
+        return services.delivery_question_create(
+            actor=self.request.user, delivery=self.delivery, **form.cleaned_data
+        )
 
 
-class DeliveryQuestionCloseView(SalesWriteMixin, FormView):
+class DeliveryQuestionCloseView(OrderWriteView):
     model = DeliveryQuestion
     template_name = "sales/delivery_question_close.html"
     form_class = DeliveryQuestionCloseForm
+    object_rule = permissions.can_edit_delivery_question
+    object_queryset = DeliveryQuestion.objects.select_related("delivery", "delivery__order")
+    object_context_name = "question"
+    success_message = gettext_lazy("Question closed.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.question = get_object_or_404(
-                DeliveryQuestion.objects.visible_to(request.user).select_related(
-                    "delivery", "delivery__order"
-                ),
-                pk=kwargs["pk"],
-            )
-            self.order = self.question.delivery.order
-            if access.can_write_sales(request.user):
-                self.check_order(self.order)
-        return super().dispatch(request, *args, **kwargs)
+    def load(self) -> None:
+        self.question = self.object
+        self.order = self.question.delivery.order
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(question=self.question, order=self.order, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            services.delivery_question_close(
-                actor=self.request.user, question=self.question, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Question closed."))
-        return redirect("sales:order-detail", pk=self.order.pk)
+    def perform_service(self, form):
+        return services.delivery_question_close(
+            actor=self.request.user, question=self.question, **form.cleaned_data
+        )
 
 
 # --- receivables ---------------------------------------------------------------------------
@@ -424,54 +369,40 @@ class ReceivableDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         receivable = self.object
         user = self.request.user
-        can_edit = access.can_edit_order(user, receivable.order)
+        can_edit = permissions.can_edit_order(user, receivable.order)
         context.update(
             can_edit=can_edit,
             payments=selectors.payment_list(user=user).filter(receivable=receivable),
-            is_admin=access.is_admin(user),
+            is_admin=permissions.is_admin(user),
         )
         if can_edit and receivable.open > 0:
             context["payment_form"] = PaymentForm(user=user, receivable=receivable)
         return context
 
 
-class ReceivableCreateView(SalesWriteMixin, FormView):
+class ReceivableCreateView(OrderWriteView):
+    """Issue a receivable; ``?order=<id>`` fixes the order."""
+
     template_name = "sales/receivable_form.html"
     form_class = ReceivableForm
-
-    def dispatch(self, request, *args, **kwargs):
-        self.order = None
-        if request.user.is_authenticated:
-            order_pk = _optional_pk(request.GET.get("order"))
-            if order_pk is not None:
-                self.order = self.visible_order(order_pk)
-                if access.can_write_sales(request.user):
-                    self.check_order(self.order)
-        return super().dispatch(request, *args, **kwargs)
+    form_takes_user = True
+    order_param = "order"
+    order_required = False
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "order": self.order}
+        return {**super().get_form_kwargs(), "order": self.order}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(order=self.order, **kwargs)
+    def perform_service(self, form):
+        return services.receivable_create(actor=self.request.user, **form.service_kwargs())
 
-    def form_valid(self, form):
-        try:
-            receivable = services.receivable_create(
-                actor=self.request.user, **form.service_kwargs()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Receivable of %(amount)s due on %(date)s added.")
-            % {
-                "amount": services.money_display(receivable.amount),
-                "date": receivable.due_on.isoformat(),
-            },
-        )
-        return redirect("sales:order-detail", pk=receivable.order_id)
+    def get_success_message(self, result) -> str:
+        return _("Receivable of %(amount)s due on %(date)s added.") % {
+            "amount": services.money_display(result.amount),
+            "date": result.due_on.isoformat(),
+        }
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("sales:order-detail", args=[result.order_id])
 
 
 # --- payments ------------------------------------------------------------------------------
@@ -487,87 +418,72 @@ class PaymentListView(SelectorListMixin, ListView):
         return selectors.payment_list(user=user)
 
 
-class PaymentCreateView(SalesWriteMixin, FormView):
+class PaymentCreateView(OrderWriteView):
     """Record a payment. ``?receivable=<id>`` fixes the receivable; ``?order=<id>`` offers the
     open receivables of that order and returns to it."""
 
     template_name = "sales/payment_form.html"
     form_class = PaymentForm
+    form_takes_user = True
+    order_param = "order"
+    order_required = False
 
-    def dispatch(self, request, *args, **kwargs):
-        self.receivable = None
-        self.order = None
-        if request.user.is_authenticated:
-            receivable_pk = _optional_pk(request.GET.get("receivable"))
-            order_pk = _optional_pk(request.GET.get("order"))
-            if receivable_pk is not None:
-                self.receivable = get_object_or_404(
-                    selectors.receivable_list(user=request.user), pk=receivable_pk
-                )
-                self.order = self.receivable.order
-            elif order_pk is not None:
-                self.order = self.visible_order(order_pk)
-            if self.order is not None and access.can_write_sales(request.user):
-                self.check_order(self.order)
-        return super().dispatch(request, *args, **kwargs)
+    receivable = None
+
+    def get_object(self):
+        """The order of ``?receivable=`` (which then is ``self.receivable``) or ``?order=``."""
+        receivable_pk = _optional_pk(self.request.GET.get("receivable"))
+        if receivable_pk is None:
+            return super().get_object()
+        self.receivable = get_object_or_404(
+            selectors.receivable_list(user=self.request.user), pk=receivable_pk
+        )
+        return self.receivable.order
 
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
-            "user": self.request.user,
             "receivable": self.receivable,
             "order": self.order,
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(receivable=self.receivable, order=self.order, **kwargs)
+        return super().get_context_data(receivable=self.receivable, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            payment = services.payment_record(actor=self.request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Payment of %(amount)s recorded.")
-            % {"amount": services.money_display(payment.amount)},
-        )
+    def perform_service(self, form):
+        return services.payment_record(actor=self.request.user, **form.service_kwargs())
+
+    def get_success_message(self, result) -> str:
+        return _("Payment of %(amount)s recorded.") % {
+            "amount": services.money_display(result.amount)
+        }
+
+    def get_success_url(self, result=None) -> str:
         if self.receivable is not None:
-            return redirect("sales:receivable-detail", pk=payment.receivable_id)
-        return redirect("sales:order-detail", pk=payment.receivable.order_id)
+            return reverse("sales:receivable-detail", args=[result.receivable_id])
+        return reverse("sales:order-detail", args=[result.receivable.order_id])
 
 
-class PaymentReverseView(LoginRequiredMixin, FormView):
+class PaymentReverseView(ServiceFormView):
     """Admin only: reverse (delete) a payment with a reason; audited."""
 
     model = Payment
     template_name = "sales/payment_reverse.html"
     form_class = PaymentReverseForm
+    object_rule = permissions.can_reverse_payment
+    object_context_name = "payment"
+    success_message = gettext_lazy("The payment was reversed.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.payment = get_object_or_404(
-                selectors.payment_list(user=request.user), pk=kwargs["pk"]
-            )
-            if not access.is_admin(request.user):
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def get_object_queryset(self):
+        return selectors.payment_list(user=self.request.user)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(payment=self.payment, **kwargs)
+    def perform_service(self, form):
+        return services.payment_reverse(
+            actor=self.request.user, payment=self.object, reason=form.cleaned_data["reason"]
+        )
 
-    def form_valid(self, form):
-        receivable_pk = self.payment.receivable_id
-        try:
-            services.payment_reverse(
-                actor=self.request.user, payment=self.payment, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The payment was reversed."))
-        return redirect("sales:receivable-detail", pk=receivable_pk)
+    def get_success_url(self, result=None) -> str:
+        return reverse("sales:receivable-detail", args=[self.object.receivable_id])
 
 
 # --- customer aging ------------------------------------------------------------------------

@@ -12,14 +12,12 @@ from apps.opportunities.choices import Stage
 from apps.sales.models import Delivery, DeliveryQuestion, Order, OrderCredit, Payment, Receivable
 from tests.factories import (
     CustomerFactory,
-    DeliveryFactory,
-    DeliveryQuestionFactory,
     OpportunityFactory,
     OrderFactory,
     PaymentFactory,
     ReceivableFactory,
 )
-from tests.sales.conftest import days_ago, today
+from tests.sales.conftest import VISIBLE, days_ago, make_rows, today
 
 pytestmark = pytest.mark.django_db
 
@@ -31,51 +29,12 @@ def ids(response) -> set:
     return {row["id"] for row in response.json()["results"]}
 
 
-@pytest.fixture
-def world(cast):
-    """One order (with a receivable, payment, delivery and question) per rep, plus an order
-    of rep_a2 shared 60/40 with rep_a."""
-    records = {}
-    for name in ("rep_a", "rep_a2", "rep_b"):
-        owner = getattr(cast, name)
-        order = OrderFactory(owner=owner)
-        receivable = ReceivableFactory(order=order, amount=D("4000.00"))
-        delivery = DeliveryFactory(order=order)
-        records[name] = {
-            Order: order,
-            Receivable: receivable,
-            Payment: PaymentFactory(receivable=receivable, amount=D("1000.00")),
-            Delivery: delivery,
-            DeliveryQuestion: DeliveryQuestionFactory(delivery=delivery),
-        }
-    shared = OrderFactory(
-        owner=cast.rep_a2, credits=[(cast.rep_a2, D("60")), (cast.rep_a, D("40"))]
-    )
-    receivable = ReceivableFactory(order=shared, amount=D("100.00"))
-    delivery = DeliveryFactory(order=shared)
-    records["shared"] = {
-        Order: shared,
-        Receivable: receivable,
-        Payment: PaymentFactory(receivable=receivable, amount=D("10.00")),
-        Delivery: delivery,
-        DeliveryQuestion: DeliveryQuestionFactory(delivery=delivery),
-    }
-    return records
-
-
 ENDPOINTS = {
     Order: "/api/v1/orders/",
     Receivable: "/api/v1/receivables/",
     Payment: "/api/v1/payments/",
     Delivery: "/api/v1/deliveries/",
     DeliveryQuestion: "/api/v1/delivery-questions/",
-}
-
-VISIBLE = {
-    "rep_a": {"rep_a", "shared"},
-    "manager_a": {"rep_a", "rep_a2", "shared"},
-    "hr": {"rep_a", "rep_a2", "rep_b", "shared"},
-    "admin": {"rep_a", "rep_a2", "rep_b", "shared"},
 }
 
 
@@ -589,16 +548,6 @@ def test_aging_endpoint_filters_and_rejects_a_bad_day(cast, world, api_as):
 # --- query counts --------------------------------------------------------------------------
 
 
-def make_rows(cast, n: int):
-    for _ in range(n):
-        order = OrderFactory(
-            owner=cast.rep_a, credits=[(cast.rep_a, D("50")), (cast.rep_a2, D("50"))]
-        )
-        receivable = ReceivableFactory(order=order, amount=D("100.00"))
-        PaymentFactory(receivable=receivable, amount=D("10.00"))
-        DeliveryFactory(order=order)
-
-
 def count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -609,8 +558,8 @@ def count_queries(client, url) -> int:
 @pytest.mark.parametrize("url", [*ENDPOINTS.values(), "/api/v1/aging/"])
 def test_list_query_count_does_not_grow_with_rows(cast, api_as, url):
     client = api_as(cast.manager_a)
-    make_rows(cast, 2)
+    make_rows(cast, 2, deliveries=True)
     few = count_queries(client, url)
-    make_rows(cast, 6)
+    make_rows(cast, 6, deliveries=True)
     many = count_queries(client, url)
     assert few == many

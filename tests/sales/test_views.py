@@ -23,49 +23,13 @@ from tests.factories import (
     PaymentFactory,
     ReceivableFactory,
 )
-from tests.sales.conftest import days_ago, today
+from tests.sales.conftest import VISIBLE, days_ago, make_rows, today
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
 
 
-@pytest.fixture
-def world(cast):
-    records = {}
-    for name in ("rep_a", "rep_a2", "rep_b"):
-        owner = getattr(cast, name)
-        order = OrderFactory(owner=owner)
-        receivable = ReceivableFactory(order=order, amount=D("4000.00"))
-        delivery = DeliveryFactory(order=order)
-        records[name] = {
-            Order: order,
-            Receivable: receivable,
-            Payment: PaymentFactory(receivable=receivable, amount=D("1000.00")),
-            Delivery: delivery,
-            DeliveryQuestion: DeliveryQuestionFactory(delivery=delivery),
-        }
-    shared = OrderFactory(
-        owner=cast.rep_a2, credits=[(cast.rep_a2, D("60")), (cast.rep_a, D("40"))]
-    )
-    receivable = ReceivableFactory(order=shared, amount=D("100.00"))
-    delivery = DeliveryFactory(order=shared)
-    records["shared"] = {
-        Order: shared,
-        Receivable: receivable,
-        Payment: PaymentFactory(receivable=receivable, amount=D("10.00")),
-        Delivery: delivery,
-        DeliveryQuestion: DeliveryQuestionFactory(delivery=delivery),
-    }
-    return records
-
-
-VISIBLE = {
-    "rep_a": {"rep_a", "shared"},
-    "manager_a": {"rep_a", "rep_a2", "shared"},
-    "hr": {"rep_a", "rep_a2", "rep_b", "shared"},
-    "admin": {"rep_a", "rep_a2", "rep_b", "shared"},
-}
 LISTS = [
     ("sales:order-list", "orders", Order),
     ("sales:receivable-list", "receivables", Receivable),
@@ -448,15 +412,6 @@ def test_aging_export_keeps_the_filters(cast, world, client_as):
 
 
 # --- query counts --------------------------------------------------------------------------
-
-
-def make_rows(cast, n: int):
-    for _ in range(n):
-        order = OrderFactory(
-            owner=cast.rep_a, credits=[(cast.rep_a, D("50")), (cast.rep_a2, D("50"))]
-        )
-        receivable = ReceivableFactory(order=order, amount=D("100.00"))
-        PaymentFactory(receivable=receivable, amount=D("10.00"))
 
 
 @pytest.mark.parametrize(

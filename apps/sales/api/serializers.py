@@ -4,23 +4,13 @@
 from rest_framework import serializers
 
 from apps.accounts.models import User
+from apps.core.api.fields import VisiblePrimaryKeyRelatedField
 from apps.customers.models import Customer
 from apps.opportunities.models import Opportunity
 from apps.sales.choices import AGING_BUCKETS, DEFAULT_CREDIT_TERM_DAYS, DeliveryStatus
 from apps.sales.models import Delivery, DeliveryQuestion, Order, Payment, Receivable
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A primary key of a record the requesting user may see (others are "does not exist")."""
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        request = self.context.get("request")
-        if request is None:
-            return queryset.none()
-        return queryset.visible_to(request.user)
 
 
 # --- orders --------------------------------------------------------------------------------

@@ -7,15 +7,14 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from apps.core.api.views import ScopedViewSetMixin
-from apps.sales import selectors, services
-from apps.sales.access import can_write_sales
+from apps.core.api.views import ServiceModelViewSet, ServiceReadCreateViewSet
+from apps.sales import permissions, selectors, services
 from apps.sales.api.serializers import (
     AgingSerializer,
     DeliveryCreateSerializer,
@@ -45,183 +44,127 @@ from apps.sales.filters import (
 from apps.sales.models import Delivery, DeliveryQuestion, Order, Payment, Receivable
 
 
-class SalesWritePermission(BasePermission):
-    """Everyone signed in reads within their scope; sellers and admins write; HR reads only.
+class SalesWriteRule:
+    """Everyone signed in reads within their scope; sellers and admins write; HR reads only
+    (403). Which records a seller may change is decided by the services (403 otherwise)."""
 
-    Which records a seller may change is decided by the services (403 otherwise)."""
-
-    message = _("You may read orders and collection data but not change them.")
-
-    def has_permission(self, request, view):
-        if not request.user.is_authenticated:
-            return False
-        return request.method in SAFE_METHODS or can_write_sales(request.user)
+    write_rule = permissions.can_write_crm
+    write_denied_message = _("You may read orders and collection data but not change them.")
 
 
-class SalesViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticated, SalesWritePermission]
-
-    def respond(self, instance, *, created=False):
-        """The output representation of ``instance`` re-read through the list queryset."""
-        instance = self.get_queryset().get(pk=instance.pk)
-        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(self.get_serializer(instance).data, status=code)
-
-
-class ListRetrieveCreate(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SalesViewSet
-):
-    pass
-
-
-class OrderViewSet(mixins.UpdateModelMixin, ListRetrieveCreate):
+class OrderViewSet(SalesWriteRule, ServiceModelViewSet):
     """Signed contracts with their credit split and receivable / paid totals."""
 
     queryset = Order.objects.all()
     serializer_class = OrderSerializer
+    create_serializer_class = OrderCreateSerializer
+    update_serializer_class = OrderUpdateSerializer
     filterset_class = OrderFilter
     ordering_fields = ["signed_on", "amount", "number", "created_at"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return selectors.order_list(user=self.request.user)
 
-    @extend_schema(request=OrderCreateSerializer, responses={201: OrderSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = OrderCreateSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        order = services.order_create(actor=request.user, **payload.validated_data)
-        return self.respond(order, created=True)
+    def perform_service_create(self, data):
+        return services.order_create(actor=self.request.user, **data)
 
-    @extend_schema(request=OrderUpdateSerializer, responses=OrderSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        order = self.get_object()
-        payload = OrderUpdateSerializer(
-            data=request.data, partial=True, context=self.get_serializer_context()
-        )
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
+    def perform_service_update(self, order, data):
         credits = data.pop("credits", None)
         with transaction.atomic():  # both changes or neither
             if data:
-                order = services.order_update(actor=request.user, order=order, **data)
+                order = services.order_update(actor=self.request.user, order=order, **data)
             if credits is not None:
-                services.order_set_credits(actor=request.user, order=order, credits=credits)
-        return self.respond(order)
+                services.order_set_credits(actor=self.request.user, order=order, credits=credits)
+        return order
 
 
-class ReceivableViewSet(ListRetrieveCreate):
+class ReceivableViewSet(SalesWriteRule, ServiceReadCreateViewSet):
     """Receivables with what is paid and still open on each."""
 
     queryset = Receivable.objects.all()
     serializer_class = ReceivableSerializer
+    create_serializer_class = ReceivableCreateSerializer
     filterset_class = ReceivableFilter
     ordering_fields = ["due_on", "issued_on", "amount"]
 
     def get_queryset(self):
         return selectors.receivable_list(user=self.request.user)
 
-    @extend_schema(request=ReceivableCreateSerializer, responses={201: ReceivableSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = ReceivableCreateSerializer(
-            data=request.data, context=self.get_serializer_context()
-        )
-        payload.is_valid(raise_exception=True)
-        receivable = services.receivable_create(actor=request.user, **payload.validated_data)
-        return self.respond(receivable, created=True)
+    def perform_service_create(self, data):
+        return services.receivable_create(actor=self.request.user, **data)
 
 
-class PaymentViewSet(ListRetrieveCreate):
+class PaymentViewSet(SalesWriteRule, ServiceReadCreateViewSet):
     """Payments applied to receivables. A payment above what is open is refused; an admin may
     reverse a payment (with a reason)."""
 
     queryset = Payment.objects.all()
     serializer_class = PaymentSerializer
+    create_serializer_class = PaymentCreateSerializer
     filterset_class = PaymentFilter
     ordering_fields = ["paid_on", "amount"]
 
     def get_queryset(self):
         return selectors.payment_list(user=self.request.user)
 
-    @extend_schema(request=PaymentCreateSerializer, responses={201: PaymentSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = PaymentCreateSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        payment = services.payment_record(actor=request.user, **payload.validated_data)
-        return self.respond(payment, created=True)
+    def perform_service_create(self, data):
+        return services.payment_record(actor=self.request.user, **data)
 
     @extend_schema(request=PaymentReverseSerializer, responses={204: None})
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
         payment = self.get_object()
-        payload = PaymentReverseSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.payment_reverse(
-            actor=request.user, payment=payment, reason=payload.validated_data["reason"]
-        )
+        data = self.parse(PaymentReverseSerializer)
+        services.payment_reverse(actor=request.user, payment=payment, reason=data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DeliveryViewSet(mixins.UpdateModelMixin, ListRetrieveCreate):
+class DeliveryViewSet(SalesWriteRule, ServiceModelViewSet):
     """Deliveries of orders: planned and actual date, status."""
 
     queryset = Delivery.objects.all()
     serializer_class = DeliverySerializer
+    create_serializer_class = DeliveryCreateSerializer
+    update_serializer_class = DeliveryUpdateSerializer
     filterset_class = DeliveryFilter
     ordering_fields = ["planned_on", "delivered_on"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return selectors.delivery_list(user=self.request.user)
 
-    @extend_schema(request=DeliveryCreateSerializer, responses={201: DeliverySerializer})
-    def create(self, request, *args, **kwargs):
-        payload = DeliveryCreateSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        delivery = services.delivery_create(actor=request.user, **payload.validated_data)
-        return self.respond(delivery, created=True)
+    def perform_service_create(self, data):
+        return services.delivery_create(actor=self.request.user, **data)
 
-    @extend_schema(request=DeliveryUpdateSerializer, responses=DeliverySerializer)
-    def partial_update(self, request, *args, **kwargs):
-        delivery = self.get_object()
-        payload = DeliveryUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        services.delivery_update(actor=request.user, delivery=delivery, **payload.validated_data)
-        return self.respond(delivery)
+    def perform_service_update(self, delivery, data):
+        return services.delivery_update(actor=self.request.user, delivery=delivery, **data)
 
 
-class DeliveryQuestionViewSet(ListRetrieveCreate):
+class DeliveryQuestionViewSet(SalesWriteRule, ServiceReadCreateViewSet):
     """Questions raised during deliveries; ``close`` answers and closes one."""
 
     queryset = DeliveryQuestion.objects.all()
     serializer_class = DeliveryQuestionSerializer
+    create_serializer_class = DeliveryQuestionCreateSerializer
     filterset_class = DeliveryQuestionFilter
     ordering_fields = ["raised_on", "closed_on"]
 
     def get_queryset(self):
         return selectors.delivery_question_list(user=self.request.user)
 
-    @extend_schema(
-        request=DeliveryQuestionCreateSerializer, responses={201: DeliveryQuestionSerializer}
-    )
-    def create(self, request, *args, **kwargs):
-        payload = DeliveryQuestionCreateSerializer(
-            data=request.data, context=self.get_serializer_context()
-        )
-        payload.is_valid(raise_exception=True)
-        question = services.delivery_question_create(actor=request.user, **payload.validated_data)
-        return self.respond(question, created=True)
+    def perform_service_create(self, data):
+        return services.delivery_question_create(actor=self.request.user, **data)
 
     @extend_schema(request=DeliveryQuestionCloseSerializer, responses=DeliveryQuestionSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         question = self.get_object()
-        payload = DeliveryQuestionCloseSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.delivery_question_close(
-            actor=request.user, question=question, **payload.validated_data
+        return self.run_service(
+            DeliveryQuestionCloseSerializer,
+            lambda data: services.delivery_question_close(
+                actor=request.user, question=question, **data
+            ),
+            instance=question,
         )
-        return self.respond(question)
 
 
 class AgingViewSet(viewsets.ViewSet):
