@@ -1,6 +1,7 @@
 from django.db.models import Count, Prefetch
 
 from apps.accounts.models import Team, User
+from apps.core.choices import Role
 
 
 def user_list(*, user):
@@ -25,6 +26,4 @@ def team_members(*, team, user):
 
 
 def managers_for_choice():
-    from apps.core.choices import Role
-
     return User.objects.filter(role__in=[Role.MANAGER, Role.ADMIN], is_active=True)

@@ -1,21 +1,14 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, ListView
 
-from apps.accounts import selectors, services
+from apps.accounts import permissions, selectors, services
 from apps.accounts.filters import TeamFilter, UserFilter
 from apps.accounts.forms import TeamForm, UserCreateForm, UserUpdateForm
 from apps.accounts.models import Team, User
-from apps.core.mixins import (
-    FilteredListMixin,
-    OrganisationWideRequiredMixin,
-    ScopedQuerysetMixin,
-    add_service_errors,
-)
+from apps.core.mixins import FilteredListMixin, ScopedQuerysetMixin, ServiceFormView
 from apps.core.models import AuditEntry
 
 
@@ -49,44 +42,41 @@ class UserDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class UserCreateView(OrganisationWideRequiredMixin, FormView):
+class UserCreateView(ServiceFormView):
     form_class = UserCreateForm
     template_name = "accounts/user_form.html"
+    write_rule = permissions.can_manage_people
 
-    def form_valid(self, form):
+    def perform_service(self, form):
         data = form.cleaned_data
-        try:
-            user = services.user_create(
-                actor=self.request.user,
-                username=data["username"],
-                password=data["password"],
-                role=data["role"],
-                team=data["team"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                profile=form.profile_data(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(name)s was added.") % {"name": user})
-        return redirect("accounts:user-detail", pk=user.pk)
+        return services.user_create(
+            actor=self.request.user,
+            username=data["username"],
+            password=data["password"],
+            role=data["role"],
+            team=data["team"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            profile=form.profile_data(),
+        )
+
+    def get_success_message(self, result):
+        return _("%(name)s was added.") % {"name": result}
+
+    def get_success_url(self, result=None):
+        return reverse("accounts:user-detail", kwargs={"pk": result.pk})
 
 
-class UserUpdateView(OrganisationWideRequiredMixin, FormView):
+class UserUpdateView(ServiceFormView):
     form_class = UserUpdateForm
     template_name = "accounts/user_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.person = get_object_or_404(
-                User.objects.visible_to(request.user).select_related("profile"), pk=kwargs["pk"]
-            )
-        return super().dispatch(request, *args, **kwargs)
+    write_rule = permissions.can_manage_people
+    object_queryset = User.objects.select_related("profile")
+    object_context_name = "person"
 
     def get_initial(self):
-        person = self.person
+        person = self.object
         profile = getattr(person, "profile", None)
         initial = {
             "first_name": person.first_name,
@@ -106,22 +96,19 @@ class UserUpdateView(OrganisationWideRequiredMixin, FormView):
             )
         return initial
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(person=self.person, **kwargs)
+    def perform_service(self, form):
+        return services.user_update(
+            actor=self.request.user,
+            user=self.object,
+            profile=form.profile_data(),
+            **form.user_fields(),
+        )
 
-    def form_valid(self, form):
-        try:
-            services.user_update(
-                actor=self.request.user,
-                user=self.person,
-                profile=form.profile_data(),
-                **form.user_fields(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Changes saved."))
-        return redirect("accounts:user-detail", pk=self.person.pk)
+    def get_success_message(self, result):
+        return _("Changes saved.")
+
+    def get_success_url(self, result=None):
+        return reverse("accounts:user-detail", kwargs={"pk": self.object.pk})
 
 
 @login_required
@@ -153,57 +140,53 @@ class TeamDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class TeamCreateView(OrganisationWideRequiredMixin, FormView):
+class TeamCreateView(ServiceFormView):
     form_class = TeamForm
     template_name = "accounts/team_form.html"
+    write_rule = permissions.can_manage_people
 
-    def form_valid(self, form):
+    def perform_service(self, form):
         data = form.cleaned_data
-        try:
-            team = services.team_create(
-                actor=self.request.user,
-                name=data["name"],
-                managers=data["managers"],
-                description=data["description"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Team %(name)s was created.") % {"name": team})
-        return redirect("accounts:team-detail", pk=team.pk)
+        return services.team_create(
+            actor=self.request.user,
+            name=data["name"],
+            managers=data["managers"],
+            description=data["description"],
+        )
+
+    def get_success_message(self, result):
+        return _("Team %(name)s was created.") % {"name": result}
+
+    def get_success_url(self, result=None):
+        return reverse("accounts:team-detail", kwargs={"pk": result.pk})
 
 
-class TeamUpdateView(OrganisationWideRequiredMixin, FormView):
+class TeamUpdateView(ServiceFormView):
     form_class = TeamForm
     template_name = "accounts/team_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.team = get_object_or_404(Team.objects.visible_to(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    write_rule = permissions.can_manage_people
+    object_queryset = Team.objects.all()
+    object_context_name = "team"
 
     def get_initial(self):
         return {
-            "name": self.team.name,
-            "description": self.team.description,
-            "managers": list(self.team.managers.all()),
+            "name": self.object.name,
+            "description": self.object.description,
+            "managers": list(self.object.managers.all()),
         }
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(team=self.team, **kwargs)
-
-    def form_valid(self, form):
+    def perform_service(self, form):
         data = form.cleaned_data
-        try:
-            services.team_update(
-                actor=self.request.user,
-                team=self.team,
-                name=data["name"],
-                managers=data["managers"],
-                description=data["description"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Changes saved."))
-        return redirect("accounts:team-detail", pk=self.team.pk)
+        return services.team_update(
+            actor=self.request.user,
+            team=self.object,
+            name=data["name"],
+            managers=data["managers"],
+            description=data["description"],
+        )
+
+    def get_success_message(self, result):
+        return _("Changes saved.")
+
+    def get_success_url(self, result=None):
+        return reverse("accounts:team-detail", kwargs={"pk": self.object.pk})

@@ -18,6 +18,7 @@ from django.utils import timezone
 from apps.performance import periods
 from apps.performance.models import PdcaNote, PeriodSetting, Target
 from apps.performance.services import ensure_default_schemes
+from apps.sales.models import OrderCredit
 
 THOUSAND = Decimal("1000")
 BASELINE_MONTHLY_SALES = Decimal("80000")
@@ -49,8 +50,6 @@ def _round_thousand(value: Decimal) -> Decimal:
 
 def _credited_sales_by_rep_and_month() -> dict[int, dict[str, Decimal]]:
     """``{rep_id: {"YYYY-MM": credited sales}}`` from the order credits (one query)."""
-    from apps.sales.models import OrderCredit
-
     sales: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     rows = OrderCredit.objects.values_list("rep_id", "order__signed_on", "order__amount", "percent")
     for rep_id, signed_on, amount, percent in rows:

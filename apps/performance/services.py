@@ -11,16 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Team, User
+from apps.accounts.models import User
 from apps.core.choices import Role
-from apps.core.scoping import sees_everything
+from apps.core.permissions import require
 from apps.core.services import audit_record, audit_value
-from apps.performance import periods
+from apps.performance import periods, permissions
 from apps.performance.calculations import DEFAULT_CAP, money
 from apps.performance.choices import CYCLE_KPIS, Cycle, Kpi, SchemePreset
 from apps.performance.models import (
@@ -40,12 +40,11 @@ DEFAULT_SCHEMES_EFFECTIVE_FROM = dt.date(2020, 1, 1)
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def organisation_wide_write_check(actor, message: str) -> None:
-    """Raise ``PermissionDenied`` unless ``actor`` is HR or an admin (``None``: the system)."""
-    if actor is None:
-        return
-    if not actor.is_authenticated or not actor.is_active or not sees_everything(actor):
-        raise PermissionDenied(message)
+def _enforce(rule, actor, message) -> None:
+    """Raise ``PermissionDenied(message)`` unless ``rule(actor)``; ``actor=None`` (the system)
+    may do anything."""
+    if actor is not None:
+        require(rule(actor), message)
 
 
 def _decimal(value, *, places: int = 2) -> Decimal | None:
@@ -186,7 +185,7 @@ def weight_scheme_create(
     The new version must take effect after the latest existing one: schemes are never edited,
     and the past keeps the version that was in force then.
     """
-    organisation_wide_write_check(actor, _("Only HR and admins configure KPI weights."))
+    _enforce(permissions.can_configure, actor, _("Only HR and admins configure KPI weights."))
     errors: dict[str, list[str]] = {}
     if cycle not in Cycle.values:
         errors["cycle"] = [
@@ -268,7 +267,7 @@ def weight_scheme_create_from_preset(
 ) -> WeightScheme:
     """A new version of ``cycle`` with the default items of ``preset`` (see ``presets.py``)."""
     if preset not in SchemePreset.values or cycle not in Cycle.values:
-        organisation_wide_write_check(actor, _("Only HR and admins configure KPI weights."))
+        _enforce(permissions.can_configure, actor, _("Only HR and admins configure KPI weights."))
         raise ValidationError({"preset": [_("Unknown preset %(value)s.") % {"value": preset}]})
     return weight_scheme_create(
         actor=actor,
@@ -320,36 +319,6 @@ _COUNT_LIMIT = Decimal("1e6")
 
 def _target_field_labels() -> dict[str, str]:
     return {field: str(Target._meta.get_field(field).verbose_name) for field in TARGET_FIELDS}
-
-
-def target_setter_teams(actor):
-    """The teams whose reps' targets ``actor`` may set: HR/admin all, a manager their own."""
-    if actor is None or sees_everything(actor):
-        return Team.objects.all()
-    if actor.is_authenticated and actor.role == Role.MANAGER:
-        return Team.objects.filter(managers=actor)
-    return Team.objects.none()
-
-
-def may_set_targets_for(actor, rep) -> bool:
-    """HR and admins set anyone's targets; a manager those of the members of their teams
-    (not their own); a rep nobody's."""
-    if actor is None or sees_everything(actor):
-        return True
-    if not actor.is_authenticated or actor.role != Role.MANAGER or rep.pk == actor.pk:
-        return False
-    return rep.team_id is not None and target_setter_teams(actor).filter(pk=rep.team_id).exists()
-
-
-def _targets_write_check(actor) -> None:
-    if actor is None:
-        return
-    if (
-        not actor.is_authenticated
-        or not actor.is_active
-        or not (sees_everything(actor) or actor.role == Role.MANAGER)
-    ):
-        raise PermissionDenied(_("Only managers, HR and admins set targets."))
 
 
 def _clean_target_values(values: dict, prefix: str, errors: dict) -> dict:
@@ -446,7 +415,7 @@ def target_set(*, actor, rep, period_key: str, must_be_new: bool = False, **valu
     """Create or update ``rep``'s target for one period (a manager for their team members,
     HR and admins for anyone). ``values``: any of :data:`TARGET_FIELDS`; a field left out keeps
     its current value. With ``must_be_new`` an existing target is refused (API create)."""
-    _targets_write_check(actor)
+    _enforce(permissions.can_write_targets, actor, _("Only managers, HR and admins set targets."))
     unknown = set(values) - set(TARGET_FIELDS)
     if unknown:
         raise TypeError(f"Unknown target fields: {', '.join(sorted(unknown))}")
@@ -454,7 +423,7 @@ def target_set(*, actor, rep, period_key: str, must_be_new: bool = False, **valu
     period = parse_period_key(period_key, "period", errors)
     if rep is None or getattr(rep, "role", None) != Role.REP:
         errors["rep"] = [_("Targets are set for sales reps.")]
-    elif not may_set_targets_for(actor, rep):
+    elif not permissions.may_set_targets_for(actor, rep):
         errors["rep"] = [_("You may set targets only for the members of the teams you manage.")]
     existing = None
     if period is not None and "rep" not in errors:
@@ -491,11 +460,13 @@ def team_targets_save(
     the message says by how much they differ. Every change is audited (targets drive pay).
     Returns the saved targets.
     """
-    _targets_write_check(actor)
+    _enforce(permissions.can_write_targets, actor, _("Only managers, HR and admins set targets."))
     errors: dict[str, list[str]] = {}
     period = parse_period_key(period_key, "period", errors)
-    if team is None or not target_setter_teams(actor).filter(pk=team.pk).exists():
-        raise PermissionDenied(_("You may set targets only for the teams you manage."))
+    require(
+        permissions.may_set_team_targets(actor, team),
+        _("You may set targets only for the teams you manage."),
+    )
     members = {rep.pk: rep for rep in User.objects.filter(team=team, role=Role.REP)}
     cleaned_rows: list[tuple] = []
     seen: set[int] = set()
@@ -590,7 +561,7 @@ def period_setting_set(
 
     The period's growth target becomes ``industry_growth_rate + challenge_margin``.
     """
-    organisation_wide_write_check(actor, _("Only HR and admins change period settings."))
+    _enforce(permissions.can_configure, actor, _("Only HR and admins change period settings."))
     errors: dict[str, list[str]] = {}
     period = parse_period_key(period_key, "period", errors)
     values = {}
@@ -636,8 +607,10 @@ def pdca_note_save(*, actor, period_key: str, **texts) -> PdcaNote:
 
     Only reps keep PDCA notes and only their own; their managers read them.
     """
-    if actor is None or not actor.is_authenticated or actor.role != Role.REP:
-        raise PermissionDenied(_("Reps keep their own PDCA notes; managers read them."))
+    require(
+        permissions.keeps_pdca_notes(actor),
+        _("Reps keep their own PDCA notes; managers read them."),
+    )
     unknown = set(texts) - set(PDCA_FIELDS)
     if unknown:
         raise TypeError(f"Unknown PDCA fields: {', '.join(sorted(unknown))}")

@@ -13,16 +13,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from apps.core.choices import Role
 from apps.core.mixins import (
     FilteredListMixin,
-    RoleRequiredMixin,
     ScopedQuerysetMixin,
+    ServiceFormView,
     add_service_errors,
 )
 from apps.core.models import AuditEntry
-from apps.core.scoping import sees_everything
-from apps.performance import periods, selectors, services
+from apps.core.permissions import is_rep
+from apps.performance import periods, permissions, selectors, services
 from apps.performance.calculations import split_evenly
 from apps.performance.choices import CYCLE_PERIOD_KIND, Cycle, SchemePreset
 from apps.performance.filters import PdcaNoteFilter, PeriodSettingFilter, TargetFilter
@@ -68,8 +67,8 @@ class TargetListView(FilteredListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["can_set_targets"] = services.target_setter_teams(user).exists()
-        context["is_rep"] = user.role == Role.REP and not sees_everything(user)
+        context["can_set_targets"] = permissions.target_setter_teams(user).exists()
+        context["is_rep"] = is_rep(user)
         return context
 
 
@@ -84,19 +83,23 @@ class TargetDetailView(ScopedQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["history"] = _history(self.request.user, self.object)
-        context["can_edit"] = services.may_set_targets_for(self.request.user, self.object.rep)
+        context["can_edit"] = permissions.may_set_targets_for(self.request.user, self.object.rep)
         return context
 
 
-class TeamTargetsView(RoleRequiredMixin, TemplateView):
+class TeamTargetsView(LoginRequiredMixin, TemplateView):
     """One screen for a team's targets of one period: a team sales total split across the reps
     (evenly by default, editable per rep) plus new-customer and collection-rate targets."""
 
-    allowed_roles = frozenset({Role.MANAGER})
     template_name = "performance/team_targets.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_write_targets(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
     def _chooser(self, data):
-        teams = services.target_setter_teams(self.request.user).order_by("name")
+        teams = permissions.target_setter_teams(self.request.user).order_by("name")
         initial = {
             "team": teams.first(),
             "period": periods.period_containing(periods.QUARTER, _today()).key,
@@ -268,7 +271,7 @@ class SchemeListView(LoginRequiredMixin, ListView):
             in_force=[(value, label, in_force.get(value)) for value, label in Cycle.choices],
             in_force_ids={scheme.pk for scheme in in_force.values()},
             presets=SchemePreset.choices,
-            can_configure=sees_everything(self.request.user),
+            can_configure=permissions.can_configure(self.request.user),
             querystring=urlencode({"cycle": self.cycle}) if self.cycle else "",
         )
         return context
@@ -291,102 +294,95 @@ class SchemeDetailView(LoginRequiredMixin, DetailView):
             versions=selectors.scheme_versions(scheme.cycle),
             weight_total=sum((item.weight for item in scheme.items.all()), Decimal("0")),
             history=_history(self.request.user, scheme),
-            can_configure=sees_everything(self.request.user),
+            can_configure=permissions.can_configure(self.request.user),
         )
         return context
 
 
-class SchemeCreateView(RoleRequiredMixin, TemplateView):
+class SchemeCreateView(ServiceFormView):
     """A new version of a cycle's scheme, pre-filled from the version in force, another
     version (``?from=<id>``) or a preset (``?preset=market_expansion``). HR and admins only."""
 
-    organisation_wide_only = True
+    write_rule = permissions.can_configure
+    form_class = WeightSchemeForm
     template_name = "performance/scheme_form.html"
+    source = None
+    latest = None
 
-    def dispatch(self, request, *args, **kwargs):
-        params = request.POST if request.method == "POST" else request.GET
+    def load(self):
+        params = self.request.POST if self.request.method == "POST" else self.request.GET
         self.cycle = params.get("cycle") or Cycle.MONTHLY
         if self.cycle not in Cycle.values:
             raise Http404("Unknown cycle.")
-        return super().dispatch(request, *args, **kwargs)
+        self.latest = selectors.scheme_versions(self.cycle).first()
 
-    def _initial(self):
+    def get_initial(self):
+        if self.request.method != "GET":
+            return {}
         today = _today()
         kind = CYCLE_PERIOD_KIND[self.cycle]
         initial = {"effective_from": periods.period_containing(kind, today).next().start}
         preset = self.request.GET.get("preset", "")
-        source = None
         if preset in SchemePreset.values:
             items = preset_items(preset, self.cycle)
             initial.update(preset=preset, name=SchemePreset(preset).label)
         else:
             source_id = self.request.GET.get("from", "")
             if source_id.isdigit():
-                source = get_object_or_404(
+                self.source = get_object_or_404(
                     selectors.schemes_with_items(), pk=source_id, cycle=self.cycle
                 )
             else:
-                source = selectors.scheme_in_force(self.cycle, today)
-            if source is not None:
+                self.source = selectors.scheme_in_force(self.cycle, today)
+            if self.source is not None:
                 items = [
                     {"kpi": i.kpi, "weight": i.weight, "target": i.target, "cap": i.cap}
-                    for i in source.items.all()
+                    for i in self.source.items.all()
                 ]
-                initial.update(name=source.name, preset=source.preset)
+                initial.update(name=self.source.name, preset=self.source.preset)
             else:
                 items = preset_items(SchemePreset.MARKET_EXPANSION, self.cycle)
-        latest = selectors.scheme_versions(self.cycle).first()
-        if latest is not None and latest.effective_from >= initial["effective_from"]:
+        if self.latest is not None and self.latest.effective_from >= initial["effective_from"]:
             initial["effective_from"] = None
         initial.update(WeightSchemeForm.initial_from_items(items))
-        return initial, source, latest
+        return initial
 
-    def _render(self, form, source=None, latest=None):
-        return self.render_to_response(
-            self.get_context_data(
-                form=form,
-                cycle=self.cycle,
-                cycle_label=Cycle(self.cycle).label,
-                cycles=Cycle.choices,
-                presets=SchemePreset.choices,
-                source=source,
-                latest=latest,
-            )
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cycle": self.cycle}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # builds the form: sets self.source
+        context.update(
+            cycle=self.cycle,
+            cycle_label=Cycle(self.cycle).label,
+            cycles=Cycle.choices,
+            presets=SchemePreset.choices,
+            source=self.source,
+            latest=self.latest,
         )
+        return context
 
-    def get(self, request, *args, **kwargs):
-        initial, source, latest = self._initial()
-        return self._render(WeightSchemeForm(cycle=self.cycle, initial=initial), source, latest)
-
-    def post(self, request, *args, **kwargs):
-        form = WeightSchemeForm(request.POST, cycle=self.cycle)
-        latest = selectors.scheme_versions(self.cycle).first()
-        if not form.is_valid():
-            return self._render(form, latest=latest)
+    def perform_service(self, form):
         data = form.cleaned_data
-        try:
-            scheme = services.weight_scheme_create(
-                actor=request.user,
-                cycle=self.cycle,
-                effective_from=data["effective_from"],
-                items=form.items(),
-                name=data["name"],
-                preset=data["preset"],
-                notes=data["notes"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self._render(form, latest=latest)
-        messages.success(
-            request,
-            _("Version %(version)s of the %(cycle)s scheme saved; it applies from %(date)s.")
-            % {
-                "version": scheme.version,
-                "cycle": scheme.get_cycle_display().lower(),
-                "date": scheme.effective_from.isoformat(),
-            },
+        return services.weight_scheme_create(
+            actor=self.request.user,
+            cycle=self.cycle,
+            effective_from=data["effective_from"],
+            items=form.items(),
+            name=data["name"],
+            preset=data["preset"],
+            notes=data["notes"],
         )
-        return redirect("performance:scheme-detail", pk=scheme.pk)
+
+    def get_success_message(self, result):
+        return _("Version %(version)s of the %(cycle)s scheme saved; it applies from %(date)s.") % {
+            "version": result.version,
+            "cycle": result.get_cycle_display().lower(),
+            "date": result.effective_from.isoformat(),
+        }
+
+    def get_success_url(self, result=None):
+        return reverse("performance:scheme-detail", kwargs={"pk": result.pk})
 
 
 # -- period settings --------------------------------------------------------------------------
@@ -405,7 +401,7 @@ class PeriodSettingsView(FilteredListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if sees_everything(self.request.user):
+        if permissions.can_configure(self.request.user):
             context.setdefault(
                 "form",
                 PeriodSettingForm(
@@ -418,7 +414,7 @@ class PeriodSettingsView(FilteredListMixin, ListView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if not sees_everything(request.user):
+        if not permissions.can_configure(request.user):
             raise PermissionDenied
         form = PeriodSettingForm(request.POST)
         if form.is_valid():
@@ -463,51 +459,57 @@ class PdcaListView(FilteredListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_rep"] = self.request.user.role == Role.REP
+        context["is_rep"] = permissions.keeps_pdca_notes(self.request.user)
         context["current_quarter"] = periods.period_containing(periods.QUARTER, _today()).key
         return context
 
 
-class PdcaEditView(LoginRequiredMixin, TemplateView):
+class PdcaEditView(ServiceFormView):
     """A rep writes their own plan–do–check–act notes for a quarter (``?period=2026-Q4``)."""
 
+    write_rule = permissions.keeps_pdca_notes
+    form_class = PdcaNoteForm
     template_name = "performance/pdca_form.html"
+    note = None
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.role != Role.REP:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request, *args, **kwargs):
-        key = request.GET.get("period") or periods.period_containing(periods.QUARTER, _today()).key
+    def get_initial(self):
+        if self.request.method != "GET":
+            return {}
+        key = (
+            self.request.GET.get("period")
+            or periods.period_containing(periods.QUARTER, _today()).key
+        )
         initial = {"period": key}
-        note = PdcaNote.objects.filter(rep=request.user, period_key=key.strip().upper()).first()
-        if note is not None:
+        self.note = PdcaNote.objects.filter(
+            rep=self.request.user, period_key=key.strip().upper()
+        ).first()
+        if self.note is not None:
             initial.update(
-                {field: getattr(note, field) for field in services.PDCA_FIELDS},
-                period=note.period_key,
+                {field: getattr(self.note, field) for field in services.PDCA_FIELDS},
+                period=self.note.period_key,
             )
-        return self.render_to_response(
-            self.get_context_data(form=PdcaNoteForm(initial=initial), note=note)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        if self.request.method == "GET":
+            kwargs.setdefault("note", self.note)
+        return super().get_context_data(**kwargs)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def perform_service(self, form):
+        data = form.cleaned_data
+        return services.pdca_note_save(
+            actor=self.request.user,
+            period_key=data["period"],
+            **{field: data[field] for field in services.PDCA_FIELDS},
         )
 
-    def post(self, request, *args, **kwargs):
-        form = PdcaNoteForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                note = services.pdca_note_save(
-                    actor=request.user,
-                    period_key=data["period"],
-                    **{field: data[field] for field in services.PDCA_FIELDS},
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("PDCA notes for %(period)s saved.") % {"period": note.period_key}
-                )
-                return redirect(
-                    f"{reverse('performance:pdca-list')}?{urlencode({'period': note.period_key})}"
-                )
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def get_success_message(self, result):
+        return _("PDCA notes for %(period)s saved.") % {"period": result.period_key}
+
+    def get_success_url(self, result=None):
+        return f"{reverse('performance:pdca-list')}?{urlencode({'period': result.period_key})}"

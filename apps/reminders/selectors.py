@@ -28,15 +28,16 @@ def unread_count(*, user) -> int:
 
 
 def preference_rows(*, user) -> tuple[list[dict], bool]:
-    """One row per rule with the user's choice (defaults: inbox on, e-mail on) and the digest."""
-    from apps.reminders.services import rules_ensure
+    """One row per rule with the user's choice (defaults: inbox on, e-mail on) and the digest.
 
-    rules = rules_ensure()
-    chosen = {p.rule_id: p for p in NotificationPreference.objects.filter(user=user)}
+    Reads only: callers make sure the rule rows exist (``services.rules_ensure``)."""
+    chosen = {
+        p.rule.code: p
+        for p in NotificationPreference.objects.filter(user=user).select_related("rule")
+    }
     rows = []
     for code, definition in registry.items():
-        rule = rules[code]
-        pref = chosen.get(rule.pk)
+        pref = chosen.get(code)
         rows.append(
             {
                 "code": code,
@@ -51,9 +52,7 @@ def preference_rows(*, user) -> tuple[list[dict], bool]:
 
 
 def rule_rows(*, user):
-    from apps.reminders.services import rules_ensure
-
-    rules_ensure()
+    """The rows of the registered rules (callers make sure they exist: ``rules_ensure``)."""
     return ReminderRule.objects.visible_to(user).filter(code__in=list(registry))
 
 

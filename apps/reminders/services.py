@@ -18,8 +18,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.scoping import sees_everything
+from apps.accounts.models import User
 from apps.core.services import audit_record
+from apps.reminders import permissions
 from apps.reminders.calendar import load_calendar
 from apps.reminders.choices import ExceptionKind, ReminderStatus
 from apps.reminders.models import (
@@ -64,7 +65,7 @@ def _rule_row(code: str) -> ReminderRule:
 def rule_update(*, actor, rule: ReminderRule, enabled: bool, params: dict) -> ReminderRule:
     """Switch a rule on/off and set its parameters (HR/admin); raises ``ValidationError`` with
     one key per bad parameter and saves nothing then."""
-    if not sees_everything(actor):
+    if not permissions.can_configure(actor):
         raise PermissionDenied
     definition = rule.definition
     if definition is None:
@@ -306,8 +307,6 @@ def digests_send(*, day: datetime.date | None = None) -> int:
         ).values_list("recipient", flat=True)
     )
     sent = 0
-    from apps.accounts.models import User
-
     for user in User.objects.filter(pk__in=user_ids):
         try:
             with transaction.atomic():
@@ -357,7 +356,7 @@ def digests_send(*, day: datetime.date | None = None) -> int:
 
 # --- Inbox -------------------------------------------------------------------------------------
 def _own(actor, reminder: Reminder) -> None:
-    if reminder.recipient_id != actor.pk:
+    if not permissions.owns_reminder(actor, reminder):
         raise PermissionDenied
 
 
@@ -411,7 +410,7 @@ def preferences_update(*, user, choices: dict[str, dict], digest: bool) -> None:
 def calendar_exception_create(
     *, actor, date: datetime.date | None, kind: str, name: str = ""
 ) -> CalendarException:
-    if not sees_everything(actor):
+    if not permissions.can_configure(actor):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
     if date is None:
@@ -437,7 +436,7 @@ def calendar_exception_create(
 
 @transaction.atomic
 def calendar_exception_delete(*, actor, exception: CalendarException) -> None:
-    if not sees_everything(actor):
+    if not permissions.can_configure(actor):
         raise PermissionDenied
     audit_record(
         actor=actor,

@@ -2,34 +2,40 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, ListView
+from django.views.generic import ListView
 
-from apps.core.mixins import OrganisationWideRequiredMixin, add_service_errors
-from apps.core.scoping import sees_everything
-from apps.reminders import calendar, selectors, services
+from apps.core.mixins import ServiceFormView
+from apps.reminders import calendar, permissions, selectors, services
 from apps.reminders.filters import ReminderFilter
 from apps.reminders.forms import CalendarExceptionForm, PreferencesForm, RuleForm
 from apps.reminders.models import CalendarException, Reminder, ReminderRule
 
 
 def own_reminder(user, pk) -> Reminder:
-    """The user's own reminder; someone else's is a 404, or a 403 for HR/admin (who may know
-    it exists but may not act on another person's inbox)."""
+    """The user's own reminder; someone else's is refused (see
+    :func:`permissions.refuse_foreign_reminder`)."""
     reminder = Reminder.objects.visible_to(user).select_related("rule").filter(pk=pk).first()
-    if reminder is not None:
-        return reminder
-    if sees_everything(user) and Reminder.objects.filter(pk=pk).exists():
-        raise PermissionDenied
-    raise Http404
+    if reminder is None:
+        permissions.refuse_foreign_reminder(user, pk)
+    return reminder
+
+
+class ConfigurationMixin(LoginRequiredMixin):
+    """Pages of the reminder configuration (rules, runs, calendar): HR and admins only."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_configure(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 class InboxView(LoginRequiredMixin, ListView):
@@ -100,9 +106,14 @@ class MarkAllReadView(LoginRequiredMixin, View):
         return redirect("reminders:inbox")
 
 
-class PreferencesView(LoginRequiredMixin, FormView):
+class PreferencesView(ServiceFormView):
     template_name = "reminders/preferences.html"
     form_class = PreferencesForm
+    success_url = reverse_lazy("reminders:preferences")
+    success_message = gettext_lazy("Your reminder preferences were saved.")
+
+    def load(self):
+        services.rules_ensure()
 
     def get_form_kwargs(self):
         self.rows, self.digest = selectors.preference_rows(user=self.request.user)
@@ -111,23 +122,18 @@ class PreferencesView(LoginRequiredMixin, FormView):
     def get_initial(self):
         return {"digest": self.digest}
 
-    def form_valid(self, form):
-        try:
-            services.preferences_update(
-                user=self.request.user, choices=form.choices(), digest=form.cleaned_data["digest"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Your reminder preferences were saved."))
-        return redirect("reminders:preferences")
+    def perform_service(self, form):
+        return services.preferences_update(
+            user=self.request.user, choices=form.choices(), digest=form.cleaned_data["digest"]
+        )
 
 
-class RuleListView(OrganisationWideRequiredMixin, ListView):
+class RuleListView(ConfigurationMixin, ListView):
     template_name = "reminders/rule_list.html"
     context_object_name = "rules"
 
     def get_queryset(self):
+        services.rules_ensure()
         return selectors.rule_rows(user=self.request.user)
 
     def get_context_data(self, **kwargs):
@@ -139,42 +145,34 @@ class RuleListView(OrganisationWideRequiredMixin, ListView):
         return context
 
 
-class RuleEditView(OrganisationWideRequiredMixin, FormView):
-    model = ReminderRule
+class RuleEditView(ServiceFormView):
     template_name = "reminders/rule_form.html"
     form_class = RuleForm
+    write_rule = permissions.can_configure
+    object_queryset = ReminderRule.objects.all()
+    object_context_name = "rule"
+    success_url = reverse_lazy("reminders:rule-list")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and sees_everything(request.user):
-            self.rule = get_object_or_404(
-                ReminderRule.objects.visible_to(request.user), pk=kwargs["pk"]
-            )
-            if self.rule.definition is None:
-                raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    def load(self):
+        if self.object.definition is None:
+            raise Http404
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "rule": self.rule}
+        return {**super().get_form_kwargs(), "rule": self.object}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(rule=self.rule, **kwargs)
+    def perform_service(self, form):
+        return services.rule_update(
+            actor=self.request.user,
+            rule=self.object,
+            enabled=form.cleaned_data["enabled"],
+            params=form.params(),
+        )
 
-    def form_valid(self, form):
-        try:
-            services.rule_update(
-                actor=self.request.user,
-                rule=self.rule,
-                enabled=form.cleaned_data["enabled"],
-                params=form.params(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The rule “%(rule)s” was saved.") % {"rule": self.rule})
-        return redirect("reminders:rule-list")
+    def get_success_message(self, result):
+        return _("The rule “%(rule)s” was saved.") % {"rule": self.object}
 
 
-class RuleRunNowView(OrganisationWideRequiredMixin, View):
+class RuleRunNowView(ConfigurationMixin, View):
     model = ReminderRule
     http_method_names = ["post"]
 
@@ -195,7 +193,7 @@ class RuleRunNowView(OrganisationWideRequiredMixin, View):
         return redirect("reminders:run-log")
 
 
-class RunLogView(OrganisationWideRequiredMixin, ListView):
+class RunLogView(ConfigurationMixin, ListView):
     template_name = "reminders/run_log.html"
     context_object_name = "runs"
     paginate_by = 50
@@ -206,9 +204,12 @@ class RunLogView(OrganisationWideRequiredMixin, ListView):
         return queryset.filter(rule__code=code) if code else queryset
 
 
-class CalendarView(OrganisationWideRequiredMixin, FormView):
+class CalendarView(ServiceFormView):
     template_name = "reminders/calendar.html"
     form_class = CalendarExceptionForm
+    write_rule = permissions.can_configure
+    success_url = reverse_lazy("reminders:calendar")
+    success_message = gettext_lazy("The calendar exception was added.")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -235,17 +236,11 @@ class CalendarView(OrganisationWideRequiredMixin, FormView):
         )
         return context
 
-    def form_valid(self, form):
-        try:
-            services.calendar_exception_create(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The calendar exception was added."))
-        return redirect("reminders:calendar")
+    def perform_service(self, form):
+        return services.calendar_exception_create(actor=self.request.user, **form.cleaned_data)
 
 
-class CalendarExceptionDeleteView(OrganisationWideRequiredMixin, View):
+class CalendarExceptionDeleteView(ConfigurationMixin, View):
     model = CalendarException
     http_method_names = ["post"]
 

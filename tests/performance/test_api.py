@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.performance.models import PeriodSetting, Target, WeightScheme
 from apps.performance.services import ensure_default_schemes, weight_scheme_create_from_preset
 from tests.factories import PeriodSettingFactory, RepFactory, TargetFactory
+from tests.performance.conftest import alpha_rows
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -190,10 +191,7 @@ def bulk_payload(cast, team=None, a="60000", a2="40000", total="100000"):
         "period": "2026-Q4",
         "team": (team or cast.team_a).pk,
         "team_sales_total": total,
-        "targets": [
-            {"rep": cast.rep_a.pk, "sales_target": a, "new_customers_target": "3"},
-            {"rep": cast.rep_a2.pk, "sales_target": a2, "collection_rate_target": "95"},
-        ],
+        "targets": alpha_rows(cast, a=a, a2=a2),
     }
 
 

@@ -9,16 +9,10 @@ from apps.core.models import AuditEntry
 from apps.performance import selectors, services
 from apps.performance.models import PdcaNote, PeriodSetting, Target
 from tests.factories import RepFactory, TargetFactory
+from tests.performance.conftest import alpha_rows
 
 D = Decimal
 pytestmark = pytest.mark.django_db
-
-
-def rows(cast, a="60000", a2="40000", **extra):
-    return [
-        {"rep": cast.rep_a, "sales_target": a, "new_customers_target": "3", **extra},
-        {"rep": cast.rep_a2.pk, "sales_target": a2, "collection_rate_target": "95"},
-    ]
 
 
 def test_manager_saves_the_team_targets_in_one_go_with_an_audit_entry_each(cast):
@@ -26,7 +20,7 @@ def test_manager_saves_the_team_targets_in_one_go_with_an_audit_entry_each(cast)
         actor=cast.manager_a,
         team=cast.team_a,
         period_key="2026-Q4",
-        rows=rows(cast),
+        rows=alpha_rows(cast),
         team_sales_total="100000",
     )
     assert len(saved) == 2
@@ -46,7 +40,7 @@ def test_team_total_mismatch_says_by_how_much_and_saves_nothing(cast):
             actor=cast.manager_a,
             team=cast.team_a,
             period_key="2026-Q4",
-            rows=rows(cast, a="59999.50"),
+            rows=alpha_rows(cast, a="59999.50"),
             team_sales_total="100000",
         )
     assert error.value.message_dict["team_sales_total"] == [
@@ -62,7 +56,7 @@ def test_team_total_exceeded_says_more(cast):
             actor=cast.hr,
             team=cast.team_a,
             period_key="2026-10",
-            rows=rows(cast, a="70000"),
+            rows=alpha_rows(cast, a="70000"),
             team_sales_total="100000",
         )
     assert "10000.00 more than the team total" in error.value.message_dict["team_sales_total"][0]
@@ -75,7 +69,7 @@ def test_a_bad_row_refuses_the_whole_batch(cast):
             actor=cast.manager_a,
             team=cast.team_a,
             period_key="2026-Q4",
-            rows=rows(cast, collection_rate_target="120"),
+            rows=alpha_rows(cast, collection_rate_target="120"),
         )
     assert "Row 1 (" in error.value.message_dict["targets"][0]
     assert "at most 100" in error.value.message_dict["targets"][0]
@@ -94,14 +88,14 @@ def test_negative_target_is_refused(cast):
 def test_a_bad_period_key_is_refused(cast):
     with pytest.raises(ValidationError) as error:
         services.team_targets_save(
-            actor=cast.manager_a, team=cast.team_a, period_key="2026-13", rows=rows(cast)
+            actor=cast.manager_a, team=cast.team_a, period_key="2026-13", rows=alpha_rows(cast)
         )
     assert "not a valid month" in error.value.message_dict["period"][0]
     assert not Target.objects.exists()
 
 
 def test_a_rep_of_another_team_in_the_rows_is_refused(cast):
-    bad = [*rows(cast), {"rep": cast.rep_b.pk, "sales_target": "1"}]
+    bad = [*alpha_rows(cast), {"rep": cast.rep_b.pk, "sales_target": "1"}]
     with pytest.raises(ValidationError) as error:
         services.team_targets_save(actor=cast.hr, team=cast.team_a, period_key="2026-Q4", rows=bad)
     message = error.value.message_dict["targets"][0]
@@ -123,7 +117,7 @@ def test_manager_may_not_save_another_teams_targets(cast):
 def test_rep_may_not_set_targets(cast):
     with pytest.raises(PermissionDenied):
         services.team_targets_save(
-            actor=cast.rep_a, team=cast.team_a, period_key="2026-Q4", rows=rows(cast)
+            actor=cast.rep_a, team=cast.team_a, period_key="2026-Q4", rows=alpha_rows(cast)
         )
     with pytest.raises(PermissionDenied):
         services.target_set(actor=cast.rep_a, rep=cast.rep_a, period_key="2026-Q4", sales_target=1)
@@ -132,10 +126,10 @@ def test_rep_may_not_set_targets(cast):
 
 def test_saving_again_updates_and_audits_only_what_changed(cast):
     services.team_targets_save(
-        actor=cast.manager_a, team=cast.team_a, period_key="2026-Q4", rows=rows(cast)
+        actor=cast.manager_a, team=cast.team_a, period_key="2026-Q4", rows=alpha_rows(cast)
     )
     services.team_targets_save(
-        actor=cast.hr, team=cast.team_a, period_key="2026-Q4", rows=rows(cast, a="65000")
+        actor=cast.hr, team=cast.team_a, period_key="2026-Q4", rows=alpha_rows(cast, a="65000")
     )
     target = Target.objects.get(rep=cast.rep_a, period_key="2026-Q4")
     assert target.sales_target == D("65000")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from apps.performance.models import PdcaNote, PeriodSetting, Target, WeightScheme
 from apps.performance.services import ensure_default_schemes
 from tests.factories import PdcaNoteFactory, RepFactory, TargetFactory
+from tests.performance.conftest import alpha_rows
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -37,13 +38,6 @@ def team_post(cast, team, rows, period="2026-Q4", total="", **extra):
             data[f"form-{index}-{key}"] = value
     data.update(extra)
     return data
-
-
-def alpha_rows(cast, a="60000", a2="40000"):
-    return [
-        {"rep": cast.rep_a.pk, "sales_target": a, "new_customers_target": "3"},
-        {"rep": cast.rep_a2.pk, "sales_target": a2, "collection_rate_target": "95"},
-    ]
 
 
 # -- target list and detail ---------------------------------------------------------------------

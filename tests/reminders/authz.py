@@ -13,4 +13,6 @@ OUT_OF_SCOPE: dict = {
     ReminderRule: lambda cast: ReminderRuleFactory(code="first_visit"),
     CalendarException: lambda cast: CalendarExceptionFactory(),
 }
-ROUTE_MODELS: dict = {}
+ROUTE_MODELS: dict = {
+    "reminders:rule-edit": ReminderRule,
+}

@@ -1,14 +1,14 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from apps.accounts import services
+from apps.accounts import permissions, services
 from apps.accounts.api.serializers import (
     TeamInputSerializer,
     TeamSerializer,
@@ -22,8 +22,7 @@ from apps.accounts.api.serializers import (
 )
 from apps.accounts.filters import TeamFilter, UserFilter
 from apps.accounts.models import Team, User
-from apps.core.api.permissions import ReadOnlyOrOrganisationWide
-from apps.core.api.views import ScopedModelViewSet
+from apps.core.api.views import ServiceModelViewSet
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -54,58 +53,40 @@ class ObtainTokenView(APIView):
         return Response({"token": token.key})
 
 
-class UserViewSet(ScopedModelViewSet):
+class UserViewSet(ServiceModelViewSet):
     """People. Everyone reads within their scope; HR and admin create and change."""
 
     queryset = User.objects.select_related("team", "profile").order_by("username")
     serializer_class = UserSerializer
+    create_serializer_class = UserCreateSerializer
+    update_serializer_class = UserUpdateSerializer
     filterset_class = UserFilter
-    permission_classes = [ReadOnlyOrOrganisationWide]
+    write_rule = permissions.can_manage_people
     ordering_fields = ["username", "last_name", "role"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
-    @extend_schema(request=UserCreateSerializer, responses={201: UserSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = UserCreateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        fields, profile = split_profile(payload.validated_data)
-        user = services.user_create(actor=request.user, profile=profile, **fields)
-        user = self.get_queryset().get(pk=user.pk)
-        return Response(self.get_serializer(user).data, status=status.HTTP_201_CREATED)
+    def perform_service_create(self, data):
+        fields, profile = split_profile(data)
+        return services.user_create(actor=self.request.user, profile=profile, **fields)
 
-    @extend_schema(request=UserUpdateSerializer, responses=UserSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        user = self.get_object()
-        payload = UserUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        fields, profile = split_profile(payload.validated_data)
-        services.user_update(actor=request.user, user=user, profile=profile, **fields)
-        return Response(self.get_serializer(self.get_queryset().get(pk=user.pk)).data)
+    def perform_service_update(self, instance, data):
+        fields, profile = split_profile(data)
+        return services.user_update(
+            actor=self.request.user, user=instance, profile=profile, **fields
+        )
 
 
-class TeamViewSet(ScopedModelViewSet):
+class TeamViewSet(ServiceModelViewSet):
     """Teams. Everyone reads the teams they belong to or manage; HR and admin create and change."""
 
     queryset = Team.objects.prefetch_related("managers", "members").order_by("name")
     serializer_class = TeamSerializer
+    create_serializer_class = TeamInputSerializer
+    update_serializer_class = TeamUpdateSerializer
     filterset_class = TeamFilter
-    permission_classes = [ReadOnlyOrOrganisationWide]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    write_rule = permissions.can_manage_people
 
-    @extend_schema(request=TeamInputSerializer, responses={201: TeamSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = TeamInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        team = services.team_create(actor=request.user, **payload.validated_data)
-        return Response(
-            self.get_serializer(self.get_queryset().get(pk=team.pk)).data,
-            status=status.HTTP_201_CREATED,
-        )
+    def perform_service_create(self, data):
+        return services.team_create(actor=self.request.user, **data)
 
-    @extend_schema(request=TeamUpdateSerializer, responses=TeamSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        team = self.get_object()
-        payload = TeamUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        services.team_update(actor=request.user, team=team, **payload.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=team.pk)).data)
+    def perform_service_update(self, instance, data):
+        return services.team_update(actor=self.request.user, team=instance, **data)

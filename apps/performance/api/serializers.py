@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.accounts.models import Team, User
+from apps.core.api.fields import VisiblePrimaryKeyRelatedField
 from apps.performance.choices import Cycle, Kpi, SchemePreset
 from apps.performance.models import PeriodSetting, Target, WeightScheme, WeightSchemeItem
 
@@ -18,17 +19,6 @@ TARGET_VALUE_FIELDS = (
     "new_customers_target",
     "collection_rate_target",
 )
-
-
-class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A primary key of a record the requesting user may see (others do not exist)."""
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        request = self.context.get("request")
-        if request is None:
-            return queryset.none()
-        return queryset.visible_to(request.user)
 
 
 # -- targets ----------------------------------------------------------------------------------

@@ -3,16 +3,13 @@ organisation reads them; HR and admins write). Writes go through the services.""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from apps.core.api.permissions import ReadOnlyOrOrganisationWide
-from apps.core.api.views import ScopedViewSetMixin
-from apps.core.choices import Role
-from apps.core.scoping import sees_everything
-from apps.performance import services
+from apps.core.api.permissions import WriteRulePermission
+from apps.core.api.views import ServiceModelViewSet, ServiceReadCreateViewSet
+from apps.performance import permissions, services
 from apps.performance.api.serializers import (
     TARGET_VALUE_FIELDS,
     PeriodSettingInputSerializer,
@@ -29,31 +26,10 @@ from apps.performance.filters import PeriodSettingFilter, TargetFilter, WeightSc
 from apps.performance.models import PeriodSetting, Target
 from apps.performance.selectors import schemes_with_items
 
-
-class TargetWritePermission(BasePermission):
-    """Everyone signed in reads (within scope); managers, HR and admins write. Whose targets a
-    manager may set is decided by the service."""
-
-    message = _("Only managers, HR and admins set targets.")
-
-    def has_permission(self, request, view):
-        if not request.user.is_authenticated:
-            return False
-        return (
-            request.method in SAFE_METHODS
-            or sees_everything(request.user)
-            or request.user.role == Role.MANAGER
-        )
+TARGETS_DENIED = _("Only managers, HR and admins set targets.")
 
 
-class TargetViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class TargetViewSet(ServiceModelViewSet):
     """Targets per rep and period (``period`` is a key: 2026-10, 2026-Q4, 2026).
 
     Filters: ``?period=&rep=&team=&period_kind=``. Managers set their team members' targets,
@@ -64,36 +40,32 @@ class TargetViewSet(
         "-period_start", "period_kind", "rep__username", "pk"
     )
     serializer_class = TargetSerializer
+    create_serializer_class = TargetCreateSerializer
+    update_serializer_class = TargetValuesSerializer
     filterset_class = TargetFilter
-    permission_classes = [TargetWritePermission]
+    write_rule = permissions.can_write_targets
+    write_denied_message = TARGETS_DENIED
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     lookup_value_regex = r"\d+"
 
-    def _respond(self, target, code=status.HTTP_200_OK):
-        return Response(TargetSerializer(target).data, status=code)
-
-    @extend_schema(request=TargetCreateSerializer, responses={201: TargetSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = TargetCreateSerializer(data=request.data, context={"request": request})
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
+    def perform_service_create(self, data):
         rep, period = data.pop("rep"), data.pop("period")
-        target = services.target_set(
-            actor=request.user, rep=rep, period_key=period, must_be_new=True, **data
+        return services.target_set(
+            actor=self.request.user, rep=rep, period_key=period, must_be_new=True, **data
         )
-        return self._respond(target, status.HTTP_201_CREATED)
+
+    def perform_service_update(self, instance, data):
+        return services.target_set(
+            actor=self.request.user, rep=instance.rep, period_key=instance.period_key, **data
+        )
 
     @extend_schema(request=TargetValuesSerializer, responses={200: TargetSerializer})
     def update(self, request, *args, **kwargs):
+        """PUT replaces every value: one left out is cleared."""
         target = self.get_object()
-        payload = TargetValuesSerializer(data=request.data, partial=kwargs.get("partial", False))
-        payload.is_valid(raise_exception=True)
-        values = dict(payload.validated_data)
-        if not kwargs.get("partial"):
-            values = {field: values.get(field) for field in TARGET_VALUE_FIELDS}
-        target = services.target_set(
-            actor=request.user, rep=target.rep, period_key=target.period_key, **values
-        )
-        return self._respond(target)
+        data = self.parse(self.update_serializer_class)
+        values = {field: data.get(field) for field in TARGET_VALUE_FIELDS}
+        return self.respond(self.perform_service_update(target, values))
 
 
 class TargetBulkViewSet(viewsets.ViewSet):
@@ -104,7 +76,10 @@ class TargetBulkViewSet(viewsets.ViewSet):
     rep's targets (a value left out is cleared); when ``team_sales_total`` is given the sales
     targets must add up to it. All or nothing; every change is audited."""
 
-    permission_classes = [TargetWritePermission]
+    # A bulk write with no record of its own: the shared write rule, no queryset to scope.
+    permission_classes = [WriteRulePermission]
+    write_rule = permissions.can_write_targets
+    write_denied_message = TARGETS_DENIED
 
     @extend_schema(request=TargetBulkSerializer, responses={200: TargetSerializer(many=True)})
     def create(self, request):
@@ -121,89 +96,67 @@ class TargetBulkViewSet(viewsets.ViewSet):
         return Response(TargetSerializer(saved, many=True).data)
 
 
-class WeightSchemeViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class WeightSchemeViewSet(ServiceReadCreateViewSet):
     """Versioned KPI weight schemes with their items. ``?cycle=&in_force_on=2026-10-01`` gives
     the version of each cycle in force on that day. Everyone reads; HR and admins create new
     versions; a version is never edited or deleted."""
 
     queryset = schemes_with_items().order_by("cycle", "-effective_from")
     serializer_class = WeightSchemeSerializer
+    create_serializer_class = WeightSchemeCreateSerializer
     filterset_class = WeightSchemeFilter
-    permission_classes = [ReadOnlyOrOrganisationWide]
+    write_rule = permissions.can_configure
 
-    @extend_schema(request=WeightSchemeCreateSerializer, responses={201: WeightSchemeSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = WeightSchemeCreateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+    def perform_service_create(self, data):
         common = {
-            "actor": request.user,
+            "actor": self.request.user,
             "cycle": data["cycle"],
             "effective_from": data["effective_from"],
             "name": data.get("name", ""),
             "notes": data.get("notes", ""),
         }
         if data.get("items"):
-            scheme = services.weight_scheme_create(
+            return services.weight_scheme_create(
                 items=[dict(item) for item in data["items"]],
                 preset=data.get("preset", ""),
                 **common,
             )
-        else:
-            scheme = services.weight_scheme_create_from_preset(preset=data["preset"], **common)
-        scheme = self.get_queryset().get(pk=scheme.pk)
-        return Response(WeightSchemeSerializer(scheme).data, status=status.HTTP_201_CREATED)
+        return services.weight_scheme_create_from_preset(preset=data["preset"], **common)
 
 
-class PeriodSettingViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class PeriodSettingViewSet(ServiceModelViewSet):
     """Industry growth rate and challenge margin per period (growth target = their sum).
     Everyone reads; HR and admins write. POST on an existing period updates it."""
 
     queryset = PeriodSetting.objects.order_by("-period_start", "period_kind")
     serializer_class = PeriodSettingSerializer
+    create_serializer_class = PeriodSettingInputSerializer
+    update_serializer_class = PeriodSettingUpdateSerializer
     filterset_class = PeriodSettingFilter
-    permission_classes = [ReadOnlyOrOrganisationWide]
+    write_rule = permissions.can_configure
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    @extend_schema(request=PeriodSettingInputSerializer, responses={201: PeriodSettingSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = PeriodSettingInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        setting = services.period_setting_set(
-            actor=request.user,
+    def perform_service_create(self, data):
+        return services.period_setting_set(
+            actor=self.request.user,
             period_key=data["period"],
             industry_growth_rate=data["industry_growth_rate"],
             **(
                 {"challenge_margin": data["challenge_margin"]} if "challenge_margin" in data else {}
             ),
         )
-        return Response(PeriodSettingSerializer(setting).data, status=status.HTTP_201_CREATED)
+
+    def perform_service_update(self, instance, data):
+        if not data:
+            raise ValidationError({"industry_growth_rate": [_("Nothing to change.")]})
+        return services.period_setting_set(
+            actor=self.request.user,
+            period_key=instance.period_key,
+            industry_growth_rate=data.get("industry_growth_rate", instance.industry_growth_rate),
+            challenge_margin=data.get("challenge_margin", instance.challenge_margin),
+        )
 
     @extend_schema(request=PeriodSettingUpdateSerializer, responses={200: PeriodSettingSerializer})
     def update(self, request, *args, **kwargs):
-        setting = self.get_object()
-        payload = PeriodSettingUpdateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        if not data:
-            raise ValidationError({"industry_growth_rate": [_("Nothing to change.")]})
-        setting = services.period_setting_set(
-            actor=request.user,
-            period_key=setting.period_key,
-            industry_growth_rate=data.get("industry_growth_rate", setting.industry_growth_rate),
-            challenge_margin=data.get("challenge_margin", setting.challenge_margin),
-        )
-        return Response(PeriodSettingSerializer(setting).data)
+        """PUT: the same as PATCH (every field is optional)."""
+        return self.partial_update(request, *args, **kwargs)

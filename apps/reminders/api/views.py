@@ -1,12 +1,11 @@
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.core.scoping import sees_everything
-from apps.reminders import selectors, services
+from apps.core.api.views import ServiceViewSet
+from apps.reminders import permissions, selectors, services
 from apps.reminders.api.serializers import (
     PreferencesInputSerializer,
     PreferencesSerializer,
@@ -16,7 +15,7 @@ from apps.reminders.filters import ReminderFilter
 from apps.reminders.models import Reminder
 
 
-class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
+class ReminderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
     """The signed-in user's own reminders (HR and admin included: an inbox is personal).
     Filters: ``status``, ``rule`` (code), ``unread``, ``due_after``, ``due_before``."""
 
@@ -26,45 +25,44 @@ class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["due_on", "created_at", "status"]
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .visible_to(self.request.user)
-            .in_inbox()
-            .order_by("status", "due_on", "-pk")
-        )
+        return super().get_queryset().in_inbox().order_by("status", "due_on", "-pk")
 
     def get_object(self):
         try:
             return super().get_object()
         except Http404:
-            pk = self.kwargs.get("pk")
-            if sees_everything(self.request.user) and Reminder.objects.filter(pk=pk).exists():
-                raise PermissionDenied from None
-            raise
+            permissions.refuse_foreign_reminder(self.request.user, self.kwargs.get("pk"))
 
     @extend_schema(request=None, responses=ReminderSerializer)
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
-        reminder = services.reminder_mark_done(actor=request.user, reminder=self.get_object())
-        return Response(self.get_serializer(reminder).data)
+        reminder = self.get_object()
+        return self.run_service(
+            None,
+            lambda _data: services.reminder_mark_done(actor=request.user, reminder=reminder),
+        )
 
     @extend_schema(request=None, responses=ReminderSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        reminder = services.reminder_mark_read(actor=request.user, reminder=self.get_object())
-        return Response(self.get_serializer(reminder).data)
+        reminder = self.get_object()
+        return self.run_service(
+            None,
+            lambda _data: services.reminder_mark_read(actor=request.user, reminder=reminder),
+        )
 
 
-class ReminderPreferenceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ReminderPreferenceViewSet(ServiceViewSet):
     """The signed-in user's delivery choices per rule and the daily digest switch.
     ``GET`` reads them; ``POST`` changes the rules and/or the digest it names."""
 
     serializer_class = PreferencesSerializer
+    create_serializer_class = PreferencesInputSerializer
     pagination_class = None
     filter_backends: list = []
 
     def _state(self):
+        services.rules_ensure()
         rows, digest = selectors.preference_rows(user=self.request.user)
         return {"digest": digest, "rules": rows}
 
@@ -74,16 +72,13 @@ class ReminderPreferenceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=PreferencesInputSerializer, responses=PreferencesSerializer)
     def create(self, request, *args, **kwargs):
-        payload = PreferencesInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        data = self.parse(self.create_serializer_class)
         current = self._state()
         choices = {
             row["code"]: {"inbox": row["inbox"], "email": row["email"]}
-            for row in payload.validated_data.get("rules", [])
+            for row in data.get("rules", [])
         }
         services.preferences_update(
-            user=request.user,
-            choices=choices,
-            digest=payload.validated_data.get("digest", current["digest"]),
+            user=request.user, choices=choices, digest=data.get("digest", current["digest"])
         )
         return Response(PreferencesSerializer(self._state()).data)

@@ -103,8 +103,11 @@ class Rule:
     def candidates(self, ctx: RunContext) -> Iterable[Candidate]:
         raise NotImplementedError
 
-    def resolved(self, ctx: RunContext, open_reminders: list) -> set[int]:
-        """The ids of ``open_reminders`` (this rule's open reminders) whose condition is gone."""
+    def resolved(self, ctx: RunContext, open_reminders: list, candidates: list) -> set[int]:
+        """The ids of ``open_reminders`` (this rule's open reminders) whose condition is gone.
+
+        ``candidates`` are this run's :meth:`candidates` (a reminder still called for is not
+        resolved)."""
         raise NotImplementedError
 
     def title(self, details: dict, level: int) -> str:
