@@ -83,6 +83,25 @@ def grade_weight(grade) -> Decimal:
     return GRADE_WEIGHTS[key]
 
 
+def weighted_count(counts_by_grade) -> Decimal:
+    """``Σ grade_weight(grade) × count`` over ``{grade: count}`` (SPEC §2.2.3), exact: the
+    weighted number of customers developed, from the number developed per lead grade (blank
+    for customers without a lead grade)."""
+    total = ZERO
+    for grade, count in counts_by_grade.items():
+        if count:
+            total += grade_weight(grade) * int(count)
+    return total
+
+
+def growth_target(industry_growth_rate, challenge_margin) -> Decimal | None:
+    """The growth rate a period's sales growth is scored against: the industry's growth plus
+    the challenge margin (``None`` without a period setting)."""
+    if industry_growth_rate is None:
+        return None
+    return to_decimal(industry_growth_rate) + to_decimal(challenge_margin)
+
+
 def kpi_score(value, target, cap=DEFAULT_CAP, *, negative_is_zero: bool = False) -> Decimal | None:
     """SPEC §2.4: ``clamp(value ÷ target, 0, cap ÷ 100) × 100`` to 2 places.
 

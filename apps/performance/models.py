@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import scoped_queryset
-from apps.performance import periods
+from apps.performance import calculations, periods
 from apps.performance.calculations import DEFAULT_CAP
 from apps.performance.choices import Cycle, Kpi, PeriodKind, SchemePreset
 
@@ -143,7 +143,7 @@ class PeriodSetting(TimeStampedModel):
 
     @property
     def growth_target(self) -> Decimal:
-        return self.industry_growth_rate + self.challenge_margin
+        return calculations.growth_target(self.industry_growth_rate, self.challenge_margin)
 
 
 class WeightScheme(models.Model):

@@ -26,11 +26,26 @@ def _key(period) -> str:
 
 # -- weight schemes ---------------------------------------------------------------------------
 
+#: The order of a scheme's items: heaviest first.
+SCHEME_ITEM_ORDER = ("-weight", "kpi")
+
 
 def schemes_with_items():
     """Weight schemes with their items prefetched (two queries however many schemes)."""
     return WeightScheme.objects.select_related("created_by").prefetch_related(
-        Prefetch("items", queryset=WeightSchemeItem.objects.order_by("-weight", "kpi"))
+        Prefetch("items", queryset=WeightSchemeItem.objects.order_by(*SCHEME_ITEM_ORDER))
+    )
+
+
+def schemes_in_force_first(cycle: str, on_date: dt.date, *, queryset=None):
+    """The versions of ``cycle`` effective by ``on_date``, the one in force on ``on_date``
+    first (latest ``effective_from``, then latest version): THE rule of which scheme applies.
+    A queryset (of ``queryset``, default every scheme), so a set-based read may nest its first
+    row as a subquery."""
+    if queryset is None:
+        queryset = WeightScheme.objects.all()
+    return queryset.filter(cycle=cycle, effective_from__lte=on_date).order_by(
+        "-effective_from", "-version"
     )
 
 
@@ -40,12 +55,13 @@ def scheme_in_force(cycle: str, on_date: dt.date) -> WeightScheme | None:
     Call it with the period's START date, so recomputing a past period uses the version that was
     in force then. Items are prefetched (``scheme.items.all()`` costs no query).
     """
-    return (
-        schemes_with_items()
-        .filter(cycle=cycle, effective_from__lte=on_date)
-        .order_by("-effective_from", "-version")
-        .first()
-    )
+    return schemes_in_force_first(cycle, on_date, queryset=schemes_with_items()).first()
+
+
+def scheme_items(scheme_id):
+    """The items of a weight scheme in display order (heaviest first): those
+    ``schemes_with_items`` prefetches."""
+    return WeightSchemeItem.objects.filter(scheme_id=scheme_id).order_by(*SCHEME_ITEM_ORDER)
 
 
 def scheme_for_period(cycle: str, period: periods.Period) -> WeightScheme | None:
@@ -73,9 +89,15 @@ def scheme_versions(cycle: str):
 # -- targets ----------------------------------------------------------------------------------
 
 
+def period_targets(period_key):
+    """The targets of one period, a queryset (a set-based read filters it by rep, or nests
+    it per rep). ``period_key``: a key or a Period."""
+    return Target.objects.filter(period_key=_key(period_key))
+
+
 def targets_by_rep(period_key, *, rep_ids=None) -> dict[int, Target]:
     """``{rep_id: Target}`` of one period (one query). ``period_key``: a key or a Period."""
-    queryset = Target.objects.filter(period_key=_key(period_key))
+    queryset = period_targets(period_key)
     if rep_ids is not None:
         queryset = queryset.filter(rep_id__in=rep_ids)
     return {target.rep_id: target for target in queryset}
@@ -105,8 +127,13 @@ def team_reps(team):
 # -- period settings --------------------------------------------------------------------------
 
 
+def period_settings(period):
+    """The setting of ``period`` (a key or a Period) as a queryset of at most one row."""
+    return PeriodSetting.objects.filter(period_key=_key(period))
+
+
 def period_setting_for(period) -> PeriodSetting | None:
-    return PeriodSetting.objects.filter(period_key=_key(period)).first()
+    return period_settings(period).first()
 
 
 def growth_targets(period_keys) -> dict[str, Decimal]:

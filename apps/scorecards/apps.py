@@ -6,3 +6,9 @@ class ScorecardsConfig(AppConfig):
     name = "apps.scorecards"
     label = "scorecards"
     verbose_name = _("Scorecards")
+
+    def ready(self):
+        from apps.core.kpi_facts import facts_changed
+        from apps.scorecards.receivers import mark_stale_on_facts_changed
+
+        facts_changed.connect(mark_stale_on_facts_changed, dispatch_uid="scorecards-mark-stale")

@@ -10,16 +10,43 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from apps.performance.calculations import (
+    GRADE_WEIGHTS,
     growth_rate,
     kpi_score,
     money,
     quantize,
     rate,
     retention_rate,
+    weighted_count,
     weighted_score,
 )
 from apps.performance.choices import NEGATIVE_IS_ZERO_KPIS, Kpi
-from apps.scorecards.selectors import share_to_money
+
+#: Scale of a summed share: cents (×100) × hundredths of a percent (×100) ÷ 100 % = ×10⁶.
+#: The selectors sum money exactly as such integers (see :mod:`apps.scorecards.selectors`).
+SHARE_SCALE = Decimal(1_000_000)
+#: ``{grade: column}``: the per-owner counts of customers developed, per lead grade, that the
+#: selectors return beside ``new_customers`` (the customers of any other grade, blank
+#: included, are ``new_customers`` minus these).
+DEVELOPED_BY_GRADE = {grade: f"developed_{grade.lower()}" for grade in GRADE_WEIGHTS}
+
+
+def share_to_money(value) -> Decimal:
+    """The exact Decimal of an integer share sum (``None`` -> 0)."""
+    if value is None:
+        return Decimal(0)
+    return Decimal(int(value)) / SHARE_SCALE
+
+
+def new_customers_weighted(development: dict) -> Decimal:
+    """Σ grade weight over the customers developed, from a development row's counts: the
+    graded customers by their grade's weight, every other one (no lead grade) by the weight
+    of a blank grade."""
+    counts = {
+        grade: int(development.get(column) or 0) for grade, column in DEVELOPED_BY_GRADE.items()
+    }
+    counts[""] = int(development.get("new_customers") or 0) - sum(counts.values())
+    return weighted_count(counts)
 
 
 @dataclass(frozen=True)
@@ -53,20 +80,20 @@ class RawFigures:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_rows(cls, *, sales=None, collection=None, development=None, retention=None):
-        sales, collection = sales or {}, collection or {}
-        development, retention = development or {}, retention or {}
+    def from_row(cls, row: dict | None) -> RawFigures:
+        """The figures of one rep's row of raw sums and counts (the selectors' names; a
+        missing row or figure is nothing)."""
+        row = row or {}
         return cls(
-            sales=share_to_money(sales.get("sales")),
-            new_customer_sales=share_to_money(sales.get("new_customer_sales")),
-            sales_last_year=share_to_money(sales.get("sales_last_year")),
-            new_customers=int(development.get("new_customers") or 0),
-            new_customers_weighted=Decimal(int(development.get("weighted_x100") or 0))
-            / Decimal(100),
-            customers_at_start=int(retention.get("customers_at_start") or 0),
-            customers_lost=int(retention.get("customers_lost") or 0),
-            receivable_due=share_to_money(collection.get("receivable_due")),
-            collected=share_to_money(collection.get("collected")),
+            sales=share_to_money(row.get("sales")),
+            new_customer_sales=share_to_money(row.get("new_customer_sales")),
+            sales_last_year=share_to_money(row.get("sales_last_year")),
+            new_customers=int(row.get("new_customers") or 0),
+            new_customers_weighted=new_customers_weighted(row),
+            customers_at_start=int(row.get("customers_at_start") or 0),
+            customers_lost=int(row.get("customers_lost") or 0),
+            receivable_due=share_to_money(row.get("receivable_due")),
+            collected=share_to_money(row.get("collected")),
         )
 
 

@@ -1,19 +1,33 @@
-"""Set-based KPI aggregation (SPEC §2.2): one GROUP BY query per figure over all reps at once.
+"""Set-based KPI aggregation (SPEC §2.2): the raw per-rep figures of a period, in SQL.
 
-Each function returns ``{rep_id: row}`` of plain aggregates; no order, receivable or payment
-ever reaches Python. The number of queries does not depend on the number of reps or orders.
-A refresh of a few reps reads the same per-rep figures, and everything else it needs, in one
-statement (:func:`rep_scorecard_inputs`).
+Every figure comes from ONE family of query builders (:func:`kpi_sources`): each builder
+returns the querysets (:data:`Source`) that compute its figures for a set of reps. The same
+sources serve both paths of a recompute:
+
+- everyone or a chunk of many reps (:func:`figures_by_rep`): each source runs as one
+  ``GROUP BY rep`` query; the number of queries does not depend on the number of reps or
+  orders, and no order, receivable or payment ever reaches Python;
+- a few reps (:func:`rep_scorecard_inputs`): each source is nested per rep as a correlated
+  subquery, beside the rep's target, the period setting and the weight scheme in force (the
+  rules and querysets of :mod:`apps.performance.selectors`), in ONE statement.
+
+For everyone (or many reps) money figures come from one pass over the period's orders; for a
+few reps (a list of at most :data:`FEW_REPS` ids, or the outer row's rep) from the reps' own
+credit rows (indexed by rep) plus their orders without credit rows, so a refresh reads only
+their orders. An order without credit rows counts 100 % for its owner.
 
 Money is summed exactly on every backend: amounts are taken in cents and credit percentages
 in hundredths of a percent, multiplied as integers and summed as integers (SQLite would
-otherwise sum decimals as floats); :func:`share_to_money` turns the sum back into a Decimal.
-An order without credit rows counts 100% for its owner (LEFT JOIN + COALESCE).
+otherwise sum decimals as floats); the pure :func:`apps.scorecards.calculations.share_to_money`
+turns a sum back into a Decimal. Customer development is counted per lead grade; the grade
+weights are applied by the pure calculations, not in SQL.
 """
 
 from __future__ import annotations
 
 import datetime
+import decimal
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,18 +36,15 @@ from django.db import connection
 from django.db.models import (
     Avg,
     BigIntegerField,
-    Case,
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Cast, Coalesce, JSONObject, Round
 from django.utils import timezone
@@ -42,23 +53,77 @@ from apps.accounts.models import User
 from apps.core.choices import Role
 from apps.customers.models import Customer
 from apps.opportunities.models import Opportunity
-from apps.performance.models import PeriodSetting, Target, WeightScheme
+from apps.performance.models import PeriodSetting, Target
+from apps.performance.selectors import period_settings, period_targets, schemes_in_force_first
 from apps.sales.models import Order, OrderCredit, Payment, Receivable
+from apps.scorecards.calculations import DEVELOPED_BY_GRADE
 from apps.scorecards.models import RecomputeJob, Scorecard, StaleRepPeriod
 
-#: Scale of a summed share: cents (×100) × hundredths of a percent (×100) ÷ 100 % = ×10⁶.
-SHARE_SCALE = Decimal(1_000_000)
 #: Up to this many reps, money figures are read from the reps' own credit rows (indexed by
 #: rep: a refresh of a few reps reads only their orders); beyond it, one pass over the
 #: period's orders serves everyone and is filtered by rep.
 FEW_REPS = 50
 
 
-def share_to_money(value) -> Decimal:
-    """The exact Decimal of an integer share sum (``None`` -> 0)."""
-    if value is None:
-        return Decimal(0)
-    return Decimal(int(value)) / SHARE_SCALE
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """The start of ``day`` in the site time zone (aware)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days a period's figures read: the period ``[start, end)`` and the same period a
+    year earlier ``[last_year_start, last_year_end)``."""
+
+    start: datetime.date
+    end: datetime.date
+    last_year_start: datetime.date
+    last_year_end: datetime.date
+
+    @classmethod
+    def of(cls, period) -> Window:
+        last_year = period.same_period_last_year()
+        return cls(period.start, period.end, last_year.start, last_year.end)
+
+
+def scorecard_reps(*, rep_ids: Iterable[int] | None = None):
+    """Who gets a scorecard: every active user whose role is rep or manager (a manager who
+    sells is measured like a rep). HR and admin accounts get none."""
+    queryset = User.objects.filter(is_active=True, role__in=[Role.REP, Role.MANAGER])
+    if rep_ids is not None:
+        queryset = queryset.filter(pk__in=list(rep_ids))
+    return queryset.order_by("pk")
+
+
+# --- Which reps a source reads ---------------------------------------------------------------
+#
+# ``reps`` is ``None`` (everyone), a list of rep ids, or ``OuterRef("pk")`` (the rep of the
+# outer row, when a source is nested per rep).
+
+
+def _few(reps) -> bool:
+    return isinstance(reps, OuterRef) or (reps is not None and len(reps) <= FEW_REPS)
+
+
+def _of_reps(field: str, reps) -> Q:
+    """Rows of ``reps``: an ``IN`` list for a few reps, the outer row's rep when nested; for a
+    chunk of many reps the cheaper id range ``[min, max]`` (chunks are runs of consecutive
+    ids), which may return rows of other reps in that range: callers pick the reps they asked
+    for from the result."""
+    if reps is None:
+        return Q()
+    if isinstance(reps, OuterRef):
+        return Q(**{field: reps})
+    if len(reps) <= FEW_REPS:
+        return Q(**{f"{field}__in": reps})
+    return Q(**{f"{field}__gte": min(reps), f"{field}__lte": max(reps)})
+
+
+# --- The query builders ------------------------------------------------------------------------
+
+#: A source of figures: (queryset, the rep column, {figure: aggregate}). :func:`_grouped` runs
+#: it as ``GROUP BY rep``; :func:`_per_rep` nests it as one JSON object per outer rep.
+Source = tuple[QuerySet, str, dict]
 
 
 def _cents(expression):
@@ -76,54 +141,8 @@ def _credit_annotations(order_path: str) -> dict:
 
 
 def _share(amount_field: str):
-    """Σ amount × credit share, as an exact integer (see :data:`SHARE_SCALE`)."""
+    """Σ amount × credit share, as an exact integer (see ``SHARE_SCALE``)."""
     return _cents(F(amount_field)) * F("credit_bp")
-
-
-def _rows(queryset, key: str) -> dict:
-    return {row[key]: row for row in queryset}
-
-
-def _restrict(queryset, field: str, rep_ids: Iterable[int] | None):
-    """Rows of ``rep_ids`` only: an ``IN`` list for a few reps; for a chunk of many reps the
-    cheaper id range ``[min, max]`` (chunks are runs of consecutive ids), which may return rows
-    of other reps in that range: callers pick the reps they asked for from the result."""
-    if rep_ids is None:
-        return queryset
-    rep_ids = list(rep_ids)
-    if len(rep_ids) <= FEW_REPS:
-        return queryset.filter(**{f"{field}__in": rep_ids})
-    return queryset.filter(**{f"{field}__gte": min(rep_ids), f"{field}__lte": max(rep_ids)})
-
-
-def scorecard_reps(*, rep_ids: Iterable[int] | None = None):
-    """Who gets a scorecard: every active user whose role is rep or manager (a manager who
-    sells is measured like a rep). HR and admin accounts get none."""
-    queryset = User.objects.filter(is_active=True, role__in=[Role.REP, Role.MANAGER])
-    if rep_ids is not None:
-        queryset = queryset.filter(pk__in=list(rep_ids))
-    return queryset.order_by("pk")
-
-
-def local_midnight(day: datetime.date) -> datetime.datetime:
-    """The start of ``day`` in the site time zone (aware)."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def _merge(*row_sets: dict) -> dict:
-    """Add up per-rep rows of the same figures (``None`` counts as nothing)."""
-    merged: dict = {}
-    for rows in row_sets:
-        for rep, row in rows.items():
-            target = merged.setdefault(rep, {})
-            for name, value in row.items():
-                if name in KEY_COLUMNS or value is None:
-                    continue
-                target[name] = (target.get(name) or 0) + value
-    return merged
-
-
-KEY_COLUMNS = frozenset({"credit_rep", "rep", "owner", "order__owner", "receivable__order__owner"})
 
 
 def _no_credit_rows(order_path: str):
@@ -138,11 +157,17 @@ def _in_period(prefix: str, start: datetime.date, end: datetime.date) -> Q:
     return Q(**{f"{prefix}signed_on__gte": start, f"{prefix}signed_on__lt": end})
 
 
-def _sales_sums(prefix: str, start: datetime.date, end: datetime.date) -> dict:
+def _either_period(prefix: str, window: Window) -> Q:
+    return _in_period(prefix, window.start, window.end) | _in_period(
+        prefix, window.last_year_start, window.last_year_end
+    )
+
+
+def _sales_sums(prefix: str, window: Window) -> dict:
     """``sales``, ``new_customer_sales`` and ``sales_last_year`` of rows annotated with
     ``credit_bp`` and ``is_new`` that lie in the period or the same period a year earlier."""
     share = _share(f"{prefix}amount")
-    period = _in_period(prefix, start, end)
+    period = _in_period(prefix, window.start, window.end)
     return {
         "sales": Sum(share, filter=period),
         "new_customer_sales": Sum(share, filter=period & Q(is_new=True)),
@@ -150,56 +175,73 @@ def _sales_sums(prefix: str, start: datetime.date, end: datetime.date) -> dict:
     }
 
 
-#: A source of figures for a few reps: (queryset, the rep column, {figure: aggregate}).
-#: :func:`_grouped` runs it as ``GROUP BY rep``; :func:`_per_rep` nests it in a per-rep row.
-Source = tuple[QuerySet, str, dict]
+def sales_sources(window: Window, reps) -> list[Source]:
+    """``sales``, ``new_customer_sales`` (customers whose first-ever order, over all reps, is in
+    the period) and ``sales_last_year`` (the same period a year earlier), as exact share sums.
+    Repeat sales are ``sales − new_customer_sales``.
 
-
-def _only(field: str, reps) -> Q:
-    """Rows whose ``field`` is one of ``reps`` (a list of ids) or, when ``reps`` is
-    ``OuterRef``-able (see :func:`rep_scorecard_inputs`), the outer row's rep."""
-    if isinstance(reps, OuterRef):
-        return Q(**{field: reps})
-    return Q(**{f"{field}__in": reps})
-
-
-def _few_reps_sales(*, start, end, last_year_start, last_year_end, reps) -> list[Source]:
-    """The reps' credit rows (indexed by rep) and their orders without credit rows."""
-    either = _in_period("order__", start, end) | _in_period(
-        "order__", last_year_start, last_year_end
-    )
-    credited = OrderCredit.objects.filter(either, _only("rep", reps)).annotate(
+    Many reps: one pass over the two periods' orders (LEFT JOIN credits). A few: their credit
+    rows (indexed by rep) and their orders without credit rows."""
+    if not _few(reps):
+        orders = (
+            Order.objects.filter(_either_period("", window))
+            .annotate(**_credit_annotations(""))
+            .annotate(is_new=~Exists(_ordered_before(window.start, "customer")))
+            .filter(_of_reps("credit_rep", reps))
+        )
+        return [(orders, "credit_rep", _sales_sums("", window))]
+    credited = OrderCredit.objects.filter(
+        _either_period("order__", window), _of_reps("rep", reps)
+    ).annotate(
         credit_bp=_cents(F("percent")),
-        is_new=~Exists(_ordered_before(start, "order__customer")),
+        is_new=~Exists(_ordered_before(window.start, "order__customer")),
     )
-    either = _in_period("", start, end) | _in_period("", last_year_start, last_year_end)
-    orphans = Order.objects.filter(either, _no_credit_rows(""), _only("owner", reps)).annotate(
-        credit_bp=Value(10_000), is_new=~Exists(_ordered_before(start, "customer"))
-    )
+    orphans = Order.objects.filter(
+        _either_period("", window), _no_credit_rows(""), _of_reps("owner", reps)
+    ).annotate(credit_bp=Value(10_000), is_new=~Exists(_ordered_before(window.start, "customer")))
     return [
-        (credited, "rep", _sales_sums("order__", start, end)),
-        (orphans, "owner", _sales_sums("", start, end)),
+        (credited, "rep", _sales_sums("order__", window)),
+        (orphans, "owner", _sales_sums("", window)),
     ]
 
 
-def _few_reps_collection(*, start, end, reps) -> list[Source]:
-    """Credit rows first, then orders without credit rows, as in :func:`_few_reps_sales`."""
-    due_in = {"due_on__gte": start, "due_on__lt": end}
+def collection_sources(window: Window, reps) -> list[Source]:
+    """``receivable_due`` (the reps' share of receivables due in the period) and ``collected``
+    (their share of the payments against those receivables made before the period ends), as
+    exact share sums. Many reps: receivables and payments joined to credits (LEFT JOIN). A
+    few: credit rows first, then orders without credit rows, as in :func:`sales_sources`."""
+    start, end = window.start, window.end
+    if not _few(reps):
+        due = (
+            Receivable.objects.filter(due_on__gte=start, due_on__lt=end)
+            .annotate(**_credit_annotations("order"))
+            .filter(_of_reps("credit_rep", reps))
+        )
+        paid = (
+            Payment.objects.filter(
+                receivable__due_on__gte=start, receivable__due_on__lt=end, paid_on__lt=end
+            )
+            .annotate(**_credit_annotations("receivable__order"))
+            .filter(_of_reps("credit_rep", reps))
+        )
+        return [
+            (due, "credit_rep", {"receivable_due": Sum(_share("amount"))}),
+            (paid, "credit_rep", {"collected": Sum(_share("amount"))}),
+        ]
     receivables = "order__receivables__"
-    credit_due = OrderCredit.objects.filter(
-        _only("rep", reps), **{f"{receivables}{k}": v for k, v in due_in.items()}
-    ).annotate(credit_bp=_cents(F("percent")))
+    due_in = {f"{receivables}due_on__gte": start, f"{receivables}due_on__lt": end}
+    credit_due = OrderCredit.objects.filter(_of_reps("rep", reps), **due_in).annotate(
+        credit_bp=_cents(F("percent"))
+    )
     credit_paid = OrderCredit.objects.filter(
-        _only("rep", reps),
-        **{f"{receivables}{k}": v for k, v in due_in.items()},
-        **{f"{receivables}payments__paid_on__lt": end},
+        _of_reps("rep", reps), **due_in, **{f"{receivables}payments__paid_on__lt": end}
     ).annotate(credit_bp=_cents(F("percent")))
     orphan_due = Receivable.objects.filter(
-        _no_credit_rows("order"), _only("order__owner", reps), **due_in
+        _no_credit_rows("order"), _of_reps("order__owner", reps), due_on__gte=start, due_on__lt=end
     ).annotate(credit_bp=Value(10_000))
     orphan_paid = Payment.objects.filter(
         _no_credit_rows("receivable__order"),
-        _only("receivable__order__owner", reps),
+        _of_reps("receivable__order__owner", reps),
         receivable__due_on__gte=start,
         receivable__due_on__lt=end,
         paid_on__lt=end,
@@ -212,88 +254,24 @@ def _few_reps_collection(*, start, end, reps) -> list[Source]:
     ]
 
 
-def _grouped(source: Source) -> dict:
-    queryset, key, aggregates = source
-    return _rows(queryset.values(key).annotate(**aggregates), key)
-
-
-def sales_by_rep(
-    *,
-    start: datetime.date,
-    end: datetime.date,
-    last_year_start: datetime.date,
-    last_year_end: datetime.date,
-    rep_ids: Iterable[int] | None = None,
-) -> dict:
-    """Per rep: ``sales``, ``new_customer_sales`` (customers whose first-ever order, over all
-    reps, is in the period) and ``sales_last_year`` (the same period a year earlier), as exact
-    share sums. Repeat sales are ``sales − new_customer_sales``.
-
-    Everyone (or many reps): one query over the two periods' orders (LEFT JOIN credits). At
-    most :data:`FEW_REPS` reps: two queries, one from their credit rows (indexed by rep) and
-    one for their orders without credit rows, so a single refresh reads only their orders.
-    """
-    rep_ids = None if rep_ids is None else list(rep_ids)
-    if rep_ids is None or len(rep_ids) > FEW_REPS:
-        either = _in_period("", start, end) | _in_period("", last_year_start, last_year_end)
-        queryset = (
-            Order.objects.filter(either)
-            .annotate(**_credit_annotations(""))
-            .annotate(is_new=~Exists(_ordered_before(start, "customer")))
-        )
-        queryset = _restrict(queryset, "credit_rep", rep_ids)
-        return _rows(
-            queryset.values("credit_rep").annotate(**_sales_sums("", start, end)), "credit_rep"
-        )
-    sources = _few_reps_sales(
-        start=start,
-        end=end,
-        last_year_start=last_year_start,
-        last_year_end=last_year_end,
-        reps=rep_ids,
-    )
-    return _merge(*map(_grouped, sources))
-
-
-def collection_by_rep(
-    *, start: datetime.date, end: datetime.date, rep_ids: Iterable[int] | None = None
-) -> dict:
-    """Per rep: ``receivable_due`` (their share of receivables due in the period) and
-    ``collected`` (their share of the payments against those receivables made before the
-    period ends), as exact share sums. Two queries for everyone; four for a few reps
-    (credit rows first, then orders without credit rows, as in :func:`sales_by_rep`)."""
-    rep_ids = None if rep_ids is None else list(rep_ids)
-    if rep_ids is None or len(rep_ids) > FEW_REPS:
-        due = Receivable.objects.filter(due_on__gte=start, due_on__lt=end).annotate(
-            **_credit_annotations("order")
-        )
-        due = _restrict(due, "credit_rep", rep_ids)
-        paid = Payment.objects.filter(
-            receivable__due_on__gte=start, receivable__due_on__lt=end, paid_on__lt=end
-        ).annotate(**_credit_annotations("receivable__order"))
-        paid = _restrict(paid, "credit_rep", rep_ids)
-        return _merge(
-            _rows(
-                due.values("credit_rep").annotate(receivable_due=Sum(_share("amount"))),
-                "credit_rep",
-            ),
-            _rows(
-                paid.values("credit_rep").annotate(collected=Sum(_share("amount"))), "credit_rep"
-            ),
-        )
-    return _merge(*map(_grouped, _few_reps_collection(start=start, end=end, reps=rep_ids)))
-
-
 def _confirmed_negotiations():
     return Opportunity.objects.filter(
         customer=OuterRef("pk"), needs_confirmed=True, negotiation_reached_at__isnull=False
     )
 
 
-def _developed_customers(*, start: datetime.date, end: datetime.date, probe: bool):
-    """Customers developed in [start, end) (see :func:`new_customers_by_owner`). ``probe``:
-    test the customers one by one (indexed by customer: right for a few reps' customers)
-    rather than hash the period's customers once (right for everyone)."""
+def development_sources(window: Window, reps) -> list[Source]:
+    """Per owner: ``new_customers`` and, per lead grade, ``developed_a`` … (see
+    :data:`~apps.scorecards.calculations.DEVELOPED_BY_GRADE`) of the customers developed in
+    the period (weighted by the pure calculations).
+
+    A customer's development date is the earlier of its first-ever order and the first time one
+    of its opportunities with needs confirmed reached negotiation (as a date in the site time
+    zone). It is in [start, end) exactly when something happened in the period and nothing
+    happened before it, which also counts each customer once ever. A few reps: the customers
+    are tested one by one (indexed by customer); many: the period's customers are hashed once.
+    """
+    start, end = window.start, window.end
     start_at, end_at = local_midnight(start), local_midnight(end)
     negotiated = Opportunity.objects.filter(
         needs_confirmed=True,
@@ -301,75 +279,88 @@ def _developed_customers(*, start: datetime.date, end: datetime.date, probe: boo
         negotiation_reached_at__lt=end_at,
     )
     ordered = Order.objects.filter(signed_on__gte=start, signed_on__lt=end)
-    if probe:
+    if _few(reps):
         active = Exists(ordered.filter(customer=OuterRef("pk"))) | Exists(
             negotiated.filter(customer=OuterRef("pk"))
         )
     else:
         active = Q(pk__in=ordered.values("customer")) | Q(pk__in=negotiated.values("customer"))
-    return Customer.objects.filter(active).filter(
+    developed = Customer.objects.filter(active).filter(
         ~Exists(Order.objects.filter(customer=OuterRef("pk"), signed_on__lt=start)),
         ~Exists(_confirmed_negotiations().filter(negotiation_reached_at__lt=start_at)),
+        _of_reps("owner", reps),
     )
+    counts = {
+        "new_customers": Count("pk"),
+        **{
+            column: Count("pk", filter=Q(lead_grade=grade))
+            for grade, column in DEVELOPED_BY_GRADE.items()
+        },
+    }
+    return [(developed, "owner", counts)]
 
 
-def _development_sums(grade_weights: dict[str, Decimal]) -> dict:
-    default = int(grade_weights.get("", Decimal(1)) * 100)
-    weight = Case(
-        *[
-            When(lead_grade=grade, then=Value(int(w * 100)))
-            for grade, w in grade_weights.items()
-            if grade
-        ],
-        default=Value(default),
-        output_field=IntegerField(),
-    )
-    return {"new_customers": Count("pk"), "weighted_x100": Sum(weight)}
-
-
-def new_customers_by_owner(
-    *,
-    start: datetime.date,
-    end: datetime.date,
-    grade_weights: dict[str, Decimal],
-    rep_ids: Iterable[int] | None = None,
-) -> dict:
-    """Per owner: ``new_customers`` and ``weighted_x100`` (Σ grade weight × 100) of the
-    customers developed in the period.
-
-    A customer's development date is the earlier of its first-ever order and the first time one
-    of its opportunities with needs confirmed reached negotiation (as a date in the site time
-    zone). It is in [start, end) exactly when something happened in the period and nothing
-    happened before it, which also counts each customer once ever.
-    """
-    rep_ids = None if rep_ids is None else list(rep_ids)
-    few = rep_ids is not None and len(rep_ids) <= FEW_REPS
-    queryset = _developed_customers(start=start, end=end, probe=few)
-    queryset = _restrict(queryset, "owner", rep_ids)
-    return _rows(queryset.values("owner").annotate(**_development_sums(grade_weights)), "owner")
-
-
-def _retained_customers(start: datetime.date):
-    return Customer.objects.filter(
+def retention_sources(window: Window, reps) -> list[Source]:
+    """Per owner: ``customers_at_start`` (customers with an order signed before the period and
+    not lost before it) and ``customers_lost`` (of those, lost within the period)."""
+    start, end = window.start, window.end
+    retained = Customer.objects.filter(
         Q(lost_on__isnull=True) | Q(lost_on__gte=start),
         Exists(Order.objects.filter(customer=OuterRef("pk"), signed_on__lt=start)),
+        _of_reps("owner", reps),
     )
-
-
-def _retention_sums(start: datetime.date, end: datetime.date) -> dict:
-    return {
+    counts = {
         "customers_at_start": Count("pk"),
         "customers_lost": Count("pk", filter=Q(lost_on__gte=start, lost_on__lt=end)),
     }
+    return [(retained, "owner", counts)]
 
 
-def retention_by_owner(
-    *, start: datetime.date, end: datetime.date, rep_ids: Iterable[int] | None = None
-) -> dict:
-    """Per owner: ``customers_at_start`` (customers with an order signed before the period and
-    not lost before it) and ``customers_lost`` (of those, lost within the period)."""
-    queryset = _restrict(_retained_customers(start), "owner", rep_ids)
-    return _rows(queryset.values("owner").annotate(**_retention_sums(start, end)), "owner")
+def kpi_sources(window: Window, reps) -> list[Source]:
+    """Every source of a scorecard's raw figures, for ``reps`` (see above)."""
+    return [
+        *sales_sources(window, reps),
+        *collection_sources(window, reps),
+        *development_sources(window, reps),
+        *retention_sources(window, reps),
+    ]
+
+
+def add_figures(rows: Iterable[dict | None], into: dict | None = None) -> dict:
+    """Add up rows of figures (key columns, ``None`` rows and ``None`` values count as
+    nothing): one rep's figures from several sources."""
+    merged = {} if into is None else into
+    for row in rows:
+        for name, value in (row or {}).items():
+            if value is None or name in _KEY_COLUMNS:
+                continue
+            merged[name] = merged.get(name, 0) + value
+    return merged
+
+
+_KEY_COLUMNS = frozenset({"credit_rep", "rep", "owner", "order__owner", "receivable__order__owner"})
+
+
+# --- Everyone, or a chunk of many reps ---------------------------------------------------------
+
+
+def _grouped(source: Source):
+    queryset, key, aggregates = source
+    return key, queryset.values(key).annotate(**aggregates)
+
+
+def figures_by_rep(window: Window, *, rep_ids: Iterable[int] | None = None) -> dict:
+    """``{rep_id: figures}`` (the raw sums and counts of :func:`kpi_sources`) of everyone
+    (``rep_ids`` None) or of ``rep_ids``: one ``GROUP BY rep`` query per source, so a fixed
+    number of queries whatever the number of reps or orders. A chunk of many reps may bring
+    figures of other reps in its id range: pick the reps you asked for."""
+    reps = None if rep_ids is None else list(rep_ids)
+    merged: dict = {}
+    for source in kpi_sources(window, reps):
+        key, rows = _grouped(source)
+        for row in rows:
+            add_figures([row], merged.setdefault(row[key], {}))
+    return merged
 
 
 # --- A few reps in one statement -------------------------------------------------------------
@@ -384,54 +375,34 @@ def _per_rep(source: Source) -> Subquery:
     )
 
 
-def _rep_inputs_queryset(
+#: The rep's target and the period setting read with a few reps' figures.
+TARGET_FIELDS = ("sales_target", "new_customers_target", "collection_rate_target")
+SETTING_FIELDS = ("industry_growth_rate", "challenge_margin")
+
+
+def rep_inputs_queryset(
     *,
-    start: datetime.date,
-    end: datetime.date,
-    last_year_start: datetime.date,
-    last_year_end: datetime.date,
+    window: Window,
     period_key: str,
     cycle: str,
     rep_ids: list[int],
-    grade_weights: dict[str, Decimal],
     marked_before: datetime.datetime,
 ):
-    """The one statement of :func:`rep_scorecard_inputs` (a values queryset)."""
+    """The one statement of :func:`rep_scorecard_inputs` (a values queryset): the sources of
+    :func:`kpi_sources` nested per rep, with the target, period setting and scheme in force
+    as :mod:`apps.performance.selectors` defines them."""
     rep = OuterRef("pk")
-    sources = [
-        *_few_reps_sales(
-            start=start,
-            end=end,
-            last_year_start=last_year_start,
-            last_year_end=last_year_end,
-            reps=rep,
-        ),
-        *_few_reps_collection(start=start, end=end, reps=rep),
-        (
-            _developed_customers(start=start, end=end, probe=True).filter(owner=rep),
-            "owner",
-            _development_sums(grade_weights),
-        ),
-        (_retained_customers(start).filter(owner=rep), "owner", _retention_sums(start, end)),
-    ]
-    target = Target.objects.filter(rep=rep, period_key=period_key)
-    setting = PeriodSetting.objects.filter(period_key=period_key)
-    scheme = WeightScheme.objects.filter(cycle=cycle, effective_from__lte=start).order_by(
-        "-effective_from", "-version"
-    )
+    sources = kpi_sources(window, rep)
+    target = period_targets(period_key).filter(rep=rep)
+    setting = period_settings(period_key)
+    scheme = schemes_in_force_first(cycle, window.start)
     marks = StaleRepPeriod.objects.filter(
         period_key=period_key, rep__in=rep_ids, marked_at__lte=marked_before
     )
     queryset = scorecard_reps(rep_ids=rep_ids).annotate(
         **{f"source_{index}": _per_rep(source) for index, source in enumerate(sources)},
-        **{
-            name: Subquery(target.values(name)[:1])
-            for name in ("sales_target", "new_customers_target", "collection_rate_target")
-        },
-        **{
-            name: Subquery(setting.values(name)[:1])
-            for name in ("industry_growth_rate", "challenge_margin")
-        },
+        **{name: Subquery(target.values(name)[:1]) for name in TARGET_FIELDS},
+        **{name: Subquery(setting.values(name)[:1]) for name in SETTING_FIELDS},
         scheme_id=Subquery(scheme.values("pk")[:1]),
         scheme_version=Subquery(scheme.values("version")[:1]),
         stale_marks=Exists(marks),
@@ -439,19 +410,99 @@ def _rep_inputs_queryset(
     return queryset.values("pk", *queryset.query.annotations)
 
 
-#: Sentinel inputs the statement of :func:`rep_scorecard_inputs` is compiled with once: each
-#: is recognisable among the compiled parameters and replaced by the call's own value.
-_SENTINEL_DAYS = {
-    "start": datetime.date(1001, 1, 5),
-    "end": datetime.date(1001, 1, 9),
-    "last_year_start": datetime.date(1001, 1, 13),
-    "last_year_end": datetime.date(1001, 1, 17),
+def rep_scorecard_inputs(
+    *,
+    period,
+    rep_ids: list[int],
+    cycle: str,
+    marked_before: datetime.datetime,
+) -> list[dict]:
+    """Everything a recompute of a few reps reads, in ONE statement: one row per rep of
+    ``rep_ids`` that gets a scorecard (:func:`scorecard_reps`, by id), with
+
+    - ``figures``: the rep's raw sums and counts, from the same sources as
+      :func:`figures_by_rep` (for a few reps), each nested as a correlated subquery;
+    - ``sales_target``, ``new_customers_target``, ``collection_rate_target``: the rep's target
+      for the period (``None`` without one);
+    - ``industry_growth_rate``, ``challenge_margin``: the period setting (``None`` without one);
+    - ``scheme_id``, ``scheme_version``: the weight scheme of ``cycle`` in force at the
+      period's start (``None`` without one);
+    - ``stale_marks``: whether any of ``rep_ids`` has a stale mark for the period made at or
+      before ``marked_before`` (the same value on every row).
+
+    Building and compiling this statement costs about twice as much as running it for one rep
+    (``bench_kpis``), so it is compiled once per number of reps (:func:`_compiled_statement`)
+    and rerun with each call's values.
+    """
+    rep_ids = list(rep_ids)
+    if not rep_ids:
+        return []
+    inputs = {
+        "window": Window.of(period),
+        "period_key": period.key,
+        "cycle": cycle,
+        "rep_ids": rep_ids,
+        "marked_before": marked_before,
+    }
+    statement = _compiled_statement(len(rep_ids))
+    if statement is None:
+        rows = list(rep_inputs_queryset(**inputs))
+    else:
+        values = _parameters(**inputs)
+        params = [values[item] if named else item for named, item in statement.params]
+        with connection.cursor() as cursor:
+            cursor.execute(statement.sql, params)
+            rows = [dict(zip(statement.names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        sources = [name for name in row if name.startswith("source_")]
+        row["figures"] = add_figures(_json(row.pop(name)) for name in sources)
+        for name, places in _DECIMAL_PLACES.items():
+            # As a model loads them (SQLite returns floats, rounded to the field's places).
+            if row[name] is not None:
+                row[name] = _decimal(row[name]).quantize(Decimal(1).scaleb(-places))
+        row["stale_marks"] = bool(row["stale_marks"])
+    return rows
+
+
+#: The decimal inputs of :func:`rep_scorecard_inputs` and their model fields' decimal places.
+_DECIMAL_PLACES = {
+    **{name: Target._meta.get_field(name).decimal_places for name in TARGET_FIELDS},
+    **{name: PeriodSetting._meta.get_field(name).decimal_places for name in SETTING_FIELDS},
 }
-_SENTINEL_TEXTS = {"period_key": "~period~", "cycle": "~cycle~"}
-_SENTINEL_MARKED_BEFORE = datetime.datetime(1001, 1, 21, 3, 4, 5, tzinfo=datetime.UTC)
+_FLOAT_TO_DECIMAL = decimal.Context(prec=15).create_decimal_from_float
+
+
+def _json(value):
+    """A nested JSON object as fetched: text (SQLite, and psycopg as Django configures it) or
+    already decoded; ``None`` when the rep has no row."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _decimal(value) -> Decimal:
+    return _FLOAT_TO_DECIMAL(value) if isinstance(value, float) else Decimal(value)
+
+
+# --- The compiled statement of a few reps --------------------------------------------------
+#
+# The statement is compiled once per number of reps with sentinel inputs: each sentinel is
+# recognisable among the compiled parameters (as the backend adapts it) and is replaced by
+# the call's own value. When that is not possible (a sentinel not found among the parameters,
+# e.g. inlined by a backend), the statement is not reused and is built for every call.
+
+_SENTINELS = {
+    "window": Window(
+        datetime.date(1001, 1, 5),
+        datetime.date(1001, 1, 9),
+        datetime.date(1001, 1, 13),
+        datetime.date(1001, 1, 17),
+    ),
+    "period_key": "~period~",
+    "cycle": "~cycle~",
+    "marked_before": datetime.datetime(1001, 1, 21, 3, 4, 5, tzinfo=datetime.UTC),
+}
 _SENTINEL_REP = -987_654_000
-#: (connection alias, vendor, number of reps, grade weights) -> compiled statement, or
-#: ``None`` when the statement cannot be reused (then it is built for every call).
+#: (connection alias, vendor, number of reps) -> compiled statement, or ``None`` when the
+#: statement cannot be reused.
 _statements: dict = {}
 
 
@@ -460,80 +511,51 @@ class _Statement:
     sql: str
     #: Per parameter: ``(True, input name)`` to substitute or ``(False, constant)``.
     params: tuple
+    #: The names of the columns, in order.
     names: tuple
-    converters: dict
 
 
-def _inputs(
-    *, period, rep_ids, cycle, grade_weights, marked_before, days: dict | None = None
-) -> dict:
-    """The named inputs of :func:`_rep_inputs_queryset` for ``period`` (or sentinel ``days``)."""
-    if days is None:
-        last_year = period.same_period_last_year()
-        days = {
-            "start": period.start,
-            "end": period.end,
-            "last_year_start": last_year.start,
-            "last_year_end": last_year.end,
-        }
-    return {
-        **days,
-        "period_key": period.key if period is not None else _SENTINEL_TEXTS["period_key"],
-        "cycle": cycle,
-        "rep_ids": list(rep_ids),
-        "grade_weights": grade_weights,
-        "marked_before": marked_before,
-    }
-
-
-def _adapted(inputs: dict) -> dict:
-    """Every input as it appears among compiled parameters, by name."""
+def _parameters(*, window, period_key, cycle, rep_ids, marked_before) -> dict:
+    """Every input of :func:`rep_inputs_queryset` as it appears among the compiled
+    parameters (adapted by the backend), by name."""
     ops = connection.ops
-    adapted = {name: ops.adapt_datefield_value(inputs[name]) for name in _SENTINEL_DAYS}
+    values = {
+        name: ops.adapt_datefield_value(getattr(window, name))
+        for name in ("start", "end", "last_year_start", "last_year_end")
+    }
     for name in ("start", "end"):
-        adapted[f"{name}_at"] = ops.adapt_datetimefield_value(local_midnight(inputs[name]))
-    adapted["marked_before"] = ops.adapt_datetimefield_value(inputs["marked_before"])
-    adapted["period_key"] = inputs["period_key"]
-    adapted["cycle"] = inputs["cycle"]
-    for index, rep_id in enumerate(inputs["rep_ids"]):
-        adapted[f"rep_{index}"] = rep_id
-    return adapted
+        values[f"{name}_at"] = ops.adapt_datetimefield_value(local_midnight(getattr(window, name)))
+    values["marked_before"] = ops.adapt_datetimefield_value(marked_before)
+    values["period_key"] = period_key
+    values["cycle"] = cycle
+    for index, rep_id in enumerate(rep_ids):
+        values[f"rep_{index}"] = rep_id
+    return values
 
 
-def _compiled_statement(rep_count: int, grade_weights: dict) -> _Statement | None:
-    """The statement for ``rep_count`` reps, compiled once with sentinel inputs."""
-    key = (connection.alias, connection.vendor, rep_count, tuple(sorted(grade_weights.items())))
+def _compiled_statement(rep_count: int) -> _Statement | None:
+    """The statement of :func:`rep_scorecard_inputs` for ``rep_count`` reps, compiled once."""
+    key = (connection.alias, connection.vendor, rep_count)
     if key in _statements:
         return _statements[key]
-    sentinels = _inputs(
-        period=None,
-        rep_ids=[_SENTINEL_REP - index for index in range(rep_count)],
-        cycle=_SENTINEL_TEXTS["cycle"],
-        grade_weights=grade_weights,
-        marked_before=_SENTINEL_MARKED_BEFORE,
-        days=_SENTINEL_DAYS,
-    )
-    names_by_value = {value: name for name, value in _adapted(sentinels).items()}
+    sentinels = {
+        **_SENTINELS,
+        "rep_ids": [_SENTINEL_REP - index for index in range(rep_count)],
+    }
+    adapted = _parameters(**sentinels)
+    names_by_value = {value: name for name, value in adapted.items()}
     statement = None
-    if len(names_by_value) == len(_adapted(sentinels)):  # every sentinel is distinct
-        queryset = _rep_inputs_queryset(**sentinels)
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
+    if len(names_by_value) == len(adapted):  # every sentinel is distinct
+        queryset = rep_inputs_queryset(**sentinels)
+        sql, params = queryset.query.sql_with_params()
         template = tuple(
             (True, names_by_value[param]) if _is_sentinel(param, names_by_value) else (False, param)
             for param in params
         )
-        found = {value for substitute, value in template if substitute}
+        found = {value for named, value in template if named}
         if found == set(names_by_value.values()):  # every input is a parameter: reusable
-            query = queryset.query
-            statement = _Statement(
-                sql=sql,
-                params=template,
-                names=(*query.extra_select, *query.values_select, *query.annotation_select),
-                converters=compiler.get_converters(
-                    [column[0] for column in compiler.select[: compiler.col_count]]
-                ),
-            )
+            names = ("pk", *queryset.query.annotation_select)
+            statement = _Statement(sql=sql, params=template, names=names)
     _statements[key] = statement
     return statement
 
@@ -543,81 +565,6 @@ def _is_sentinel(param, names_by_value: dict) -> bool:
         return not isinstance(param, bool) and param in names_by_value
     except TypeError:  # unhashable parameter
         return False
-
-
-def rep_scorecard_inputs(
-    *,
-    period,
-    rep_ids: list[int],
-    cycle: str,
-    grade_weights: dict[str, Decimal],
-    marked_before: datetime.datetime,
-) -> list[dict]:
-    """Everything a recompute of a few reps reads, in ONE statement: one row per rep of
-    ``rep_ids`` that gets a scorecard (:func:`scorecard_reps`, by id), with
-
-    - ``sources``: the raw rows of :func:`sales_by_rep`, :func:`collection_by_rep`,
-      :func:`new_customers_by_owner` and :func:`retention_by_owner` for that rep (a list of
-      dicts or ``None``, to be added up), from the same per-rep queries as their few-reps path
-      (indexed by rep), each nested as a correlated subquery;
-    - ``sales_target``, ``new_customers_target``, ``collection_rate_target``: the rep's target
-      for the period (``None`` without one);
-    - ``industry_growth_rate``, ``challenge_margin``: the period setting (``None`` without one);
-    - ``scheme_id``, ``scheme_version``: the weight scheme of ``cycle`` in force at the
-      period's start (latest ``effective_from``, then latest version; ``None`` without one);
-    - ``stale_marks``: whether any of ``rep_ids`` has a stale mark for the period made at or
-      before ``marked_before`` (the same value on every row).
-
-    Building and compiling this statement costs far more than running it for a few reps, so it
-    is compiled once per number of reps (with sentinel inputs) and rerun with the call's values.
-    """
-    rep_ids = list(rep_ids)
-    if not rep_ids:
-        return []
-    inputs = _inputs(
-        period=period,
-        rep_ids=rep_ids,
-        cycle=cycle,
-        grade_weights=grade_weights,
-        marked_before=marked_before,
-    )
-    statement = _compiled_statement(len(rep_ids), grade_weights)
-    if statement is None:
-        rows = list(_rep_inputs_queryset(**inputs))
-    else:
-        values = _adapted(inputs)
-        params = [values[item] if substitute else item for substitute, item in statement.params]
-        with connection.cursor() as cursor:
-            cursor.execute(statement.sql, params)
-            fetched = cursor.fetchall()
-        rows = []
-        converters = list(statement.converters.items())
-        for row in map(list, fetched):
-            for position, (functions, expression) in converters:
-                for function in functions:
-                    row[position] = function(row[position], expression, connection)
-            rows.append(dict(zip(statement.names, row, strict=True)))
-    sources = [name for name in rows[0] if name.startswith("source_")] if rows else []
-    for row in rows:
-        row["sources"] = [row.pop(name) for name in sources]
-        for name, places in _DECIMAL_PLACES.items():
-            # As a model loads them (SQLite returns floats, rounded to the field's places).
-            if row[name] is not None:
-                row[name] = row[name].quantize(Decimal(1).scaleb(-places))
-    return rows
-
-
-#: The decimal inputs of :func:`rep_scorecard_inputs` and their model fields' decimal places.
-_DECIMAL_PLACES = {
-    **{
-        name: Target._meta.get_field(name).decimal_places
-        for name in ("sales_target", "new_customers_target", "collection_rate_target")
-    },
-    **{
-        name: PeriodSetting._meta.get_field(name).decimal_places
-        for name in ("industry_growth_rate", "challenge_margin")
-    },
-}
 
 
 # --- Reads of stored scorecards --------------------------------------------------------------

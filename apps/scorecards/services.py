@@ -16,9 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.performance import periods as period_lib
-from apps.performance.calculations import DEFAULT_GRADE_WEIGHT, GRADE_WEIGHTS
-from apps.performance.models import WeightScheme, WeightSchemeItem
-from apps.performance.selectors import period_setting_for, scheme_in_force, targets_by_rep
+from apps.performance.calculations import growth_target
+from apps.performance.selectors import (
+    period_setting_for,
+    scheme_in_force,
+    scheme_items,
+    targets_by_rep,
+)
 from apps.scorecards import selectors
 from apps.scorecards.calculations import RawFigures, RepTargets, SchemeItem, scorecard_figures
 from apps.scorecards.choices import (
@@ -61,17 +65,11 @@ def chunk_size() -> int:
     return max(1, int(getattr(settings, "SCORECARD_CHUNK_SIZE", DEFAULT_CHUNK_SIZE)))
 
 
-def _scheme_items(scheme: WeightScheme | None) -> list[SchemeItem]:
-    if scheme is None:
-        return []
+def _scheme_items(items) -> list[SchemeItem]:
     return [
         SchemeItem(kpi=item.kpi, weight=item.weight, target=item.target, cap=item.cap)
-        for item in scheme.items.all()
+        for item in items
     ]
-
-
-def _grade_weights() -> dict:
-    return {**GRADE_WEIGHTS, "": DEFAULT_GRADE_WEIGHT}
 
 
 def _rep_targets(target) -> RepTargets:
@@ -101,43 +99,26 @@ class _Inputs:
 
 
 def _inputs_of_many(period: period_lib.Period, rep_ids: list[int] | None) -> _Inputs:
-    """Everyone (``rep_ids`` None) or a chunk of many reps: one GROUP BY query per figure
-    over all (or a range of) reps, picked per rep."""
+    """Everyone (``rep_ids`` None) or a chunk of many reps: one GROUP BY query per source of
+    figures over all (or a range of) reps, picked per rep; then the targets, the period
+    setting and the scheme in force (:mod:`apps.performance.selectors`)."""
     reps = list(selectors.scorecard_reps(rep_ids=rep_ids).values_list("pk", flat=True))
     if not reps:
         return _Inputs(reps=[])
-    last_year = period.same_period_last_year()
-    sales = selectors.sales_by_rep(
-        start=period.start,
-        end=period.end,
-        last_year_start=last_year.start,
-        last_year_end=last_year.end,
-        rep_ids=rep_ids,
-    )
-    collection = selectors.collection_by_rep(start=period.start, end=period.end, rep_ids=rep_ids)
-    development = selectors.new_customers_by_owner(
-        start=period.start, end=period.end, grade_weights=_grade_weights(), rep_ids=rep_ids
-    )
-    retention = selectors.retention_by_owner(start=period.start, end=period.end, rep_ids=rep_ids)
+    figures = selectors.figures_by_rep(selectors.Window.of(period), rep_ids=rep_ids)
     targets = targets_by_rep(period.key, rep_ids=rep_ids)
     setting = period_setting_for(period)
     scheme = scheme_in_force(KIND_CYCLE[period.kind], period.start)
     return _Inputs(
         reps=reps,
-        raw={
-            rep_id: RawFigures.from_rows(
-                sales=sales.get(rep_id),
-                collection=collection.get(rep_id),
-                development=development.get(rep_id),
-                retention=retention.get(rep_id),
-            )
-            for rep_id in reps
-        },
+        raw={rep_id: RawFigures.from_row(figures.get(rep_id)) for rep_id in reps},
         targets={rep_id: _rep_targets(targets.get(rep_id)) for rep_id in reps},
-        growth_target=setting.growth_target if setting is not None else None,
+        growth_target=None
+        if setting is None
+        else growth_target(setting.industry_growth_rate, setting.challenge_margin),
         scheme_id=scheme.pk if scheme is not None else None,
         scheme_version=scheme.version if scheme is not None else None,
-        items=_scheme_items(scheme),
+        items=_scheme_items(scheme.items.all()) if scheme is not None else [],
     )
 
 
@@ -146,49 +127,26 @@ def _inputs_of_few(
 ) -> _Inputs:
     """At most ``FEW_REPS`` reps (a refresh): ONE statement reads the reps, their figures,
     targets, the period setting, the scheme in force and whether stale marks wait, then one
-    query reads the scheme's items. The per-rep figures come from the same indexed per-rep
-    queries as the few-reps path of the selectors, so the numbers are those of everyone."""
+    query reads the scheme's items. The figures come from the same sources as everyone's
+    (nested per rep), and the target, setting and scheme from the same performance
+    querysets, so the numbers are those of everyone."""
     rows = selectors.rep_scorecard_inputs(
-        period=period,
-        rep_ids=rep_ids,
-        cycle=KIND_CYCLE[period.kind],
-        grade_weights=_grade_weights(),
-        marked_before=started,
+        period=period, rep_ids=rep_ids, cycle=KIND_CYCLE[period.kind], marked_before=started
     )
     if not rows:
         return _Inputs(reps=[])
     first = rows[0]
-    growth_target = None
-    if first["industry_growth_rate"] is not None:
-        growth_target = first["industry_growth_rate"] + first["challenge_margin"]
     items = []
     if first["scheme_id"] is not None:
-        items = [
-            SchemeItem(kpi=item.kpi, weight=item.weight, target=item.target, cap=item.cap)
-            for item in WeightSchemeItem.objects.filter(scheme_id=first["scheme_id"]).order_by(
-                "-weight", "kpi"
-            )
-        ]
-    raw, targets = {}, {}
-    for row in rows:
-        merged: dict = {}
-        for source in row["sources"]:
-            for name, value in (source or {}).items():
-                if value is not None:
-                    merged[name] = merged.get(name, 0) + value
-        raw[row["pk"]] = RawFigures.from_rows(
-            sales=merged, collection=merged, development=merged, retention=merged
-        )
-        targets[row["pk"]] = RepTargets(
-            sales_target=row["sales_target"],
-            new_customers_target=row["new_customers_target"],
-            collection_rate_target=row["collection_rate_target"],
-        )
+        items = _scheme_items(scheme_items(first["scheme_id"]))
     return _Inputs(
         reps=[row["pk"] for row in rows],
-        raw=raw,
-        targets=targets,
-        growth_target=growth_target,
+        raw={row["pk"]: RawFigures.from_row(row["figures"]) for row in rows},
+        targets={
+            row["pk"]: RepTargets(**{name: row[name] for name in selectors.TARGET_FIELDS})
+            for row in rows
+        },
+        growth_target=growth_target(first["industry_growth_rate"], first["challenge_margin"]),
         scheme_id=first["scheme_id"],
         scheme_version=first["scheme_version"],
         items=items,

@@ -6,23 +6,23 @@ is allowed to HR, admin and managers (403 otherwise) and goes through the servic
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from apps.accounts.models import User
-from apps.core.mixins import FilteredListMixin, add_service_errors
+from apps.core.mixins import FilteredListMixin, ServiceFormView
 from apps.performance.choices import Kpi
 from apps.performance.periods import MONTH, period_containing, recent_periods
 from apps.scorecards import selectors, services
-from apps.scorecards.access import can_recompute
 from apps.scorecards.filters import ScorecardFilter
 from apps.scorecards.forms import RecomputeForm
 from apps.scorecards.models import RecomputeJob, Scorecard
+from apps.scorecards.permissions import can_recompute
 
 #: The KPI columns of the list: (field, label kpi).
 KPI_FIELDS = [
@@ -116,31 +116,29 @@ class RepDashboardView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class RecomputeView(LoginRequiredMixin, View):
-    """POST a period: queue its recompute and follow the job's progress."""
+class RecomputeView(ServiceFormView):
+    """POST a period: queue its recompute and follow the job's progress (a refused period is
+    flashed on the scorecard list)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_recompute(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    http_method_names = ["post"]
+    write_rule = can_recompute
+    form_class = RecomputeForm
 
-    def post(self, request):
-        form = RecomputeForm(request.POST)
-        if form.is_valid():
-            try:
-                job = services.recompute_job_create(
-                    period_key=form.cleaned_data["period"], requested_by=request.user
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request, _("Recompute of %(period)s queued.") % {"period": job.period_key}
-                )
-                return redirect("scorecards:job-detail", pk=job.pk)
+    def perform_service(self, form):
+        return services.recompute_job_create(
+            period_key=form.cleaned_data["period"], requested_by=self.request.user
+        )
+
+    def get_success_message(self, job) -> str:
+        return _("Recompute of %(period)s queued.") % {"period": job.period_key}
+
+    def get_success_url(self, job=None) -> str:
+        return reverse("scorecards:job-detail", kwargs={"pk": job.pk})
+
+    def form_invalid(self, form):
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(self.request, error)
         return redirect("scorecards:scorecard-list")
 
 

@@ -244,8 +244,8 @@ def test_refreshing_one_rep_reads_everything_in_one_statement(django_assert_num_
     people = _population(3)
     scorecards_recompute(period_key="2026-10", rep_ids=[people[0].pk])  # compiles the statement
     # Compiled once per number of reps and rerun with each call's values.
-    assert selectors._compiled_statement(1, services._grade_weights()) is not None
-    assert selectors._compiled_statement(3, services._grade_weights()) is not None
+    assert selectors._compiled_statement(1) is not None
+    assert selectors._compiled_statement(3) is not None
     # The rep, figures, target, period setting and scheme in one statement, then the
     # scheme's items, then the upsert (no stale mark waits, so no delete and no savepoint).
     with django_assert_num_queries(3):

@@ -3,13 +3,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import status
 from rest_framework.response import Response
 
-from apps.core.api.views import ScopedReadOnlyViewSet
+from apps.core.api.views import ScopedReadOnlyViewSet, ServiceViewSet
 from apps.scorecards import services
-from apps.scorecards.access import can_recompute
 from apps.scorecards.api.serializers import (
     RecomputeAcceptedSerializer,
     RecomputeJobSerializer,
@@ -18,6 +16,7 @@ from apps.scorecards.api.serializers import (
 )
 from apps.scorecards.filters import RecomputeJobFilter, ScorecardFilter
 from apps.scorecards.models import RecomputeJob, Scorecard
+from apps.scorecards.permissions import can_recompute
 
 
 class ScorecardViewSet(ScopedReadOnlyViewSet):
@@ -28,12 +27,15 @@ class ScorecardViewSet(ScopedReadOnlyViewSet):
     filterset_class = ScorecardFilter
 
 
-class RecomputeViewSet(viewsets.GenericViewSet):
+class RecomputeViewSet(ServiceViewSet):
     """``POST /api/v1/scorecards/recompute/ {"period": "2026-10"}`` -> 202 with the job.
 
     HR, admins and managers only (403 otherwise); a bad period is a 400 naming ``period``."""
 
     serializer_class = RecomputeRequestSerializer
+    create_serializer_class = RecomputeRequestSerializer
+    write_rule = can_recompute
+    write_denied_message = _("Only HR, admins and managers may recompute scorecards.")
 
     @extend_schema(
         request=RecomputeRequestSerializer,
@@ -41,13 +43,8 @@ class RecomputeViewSet(viewsets.GenericViewSet):
         description="Queue a recompute of every scorecard of a period (HR, admin, managers).",
     )
     def create(self, request):
-        if not can_recompute(request.user):
-            raise PermissionDenied(_("Only HR, admins and managers may recompute scorecards."))
-        serializer = RecomputeRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        job = services.recompute_job_create(
-            period_key=serializer.validated_data["period"], requested_by=request.user
-        )
+        data = self.parse(self.create_serializer_class)
+        job = services.recompute_job_create(period_key=data["period"], requested_by=request.user)
         url = reverse("recompute-job-detail", kwargs={"pk": job.pk})
         return Response({"job": job.pk, "status_url": url}, status=status.HTTP_202_ACCEPTED)
 
