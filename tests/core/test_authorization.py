@@ -90,8 +90,12 @@ def _view_model(pattern):
     model = getattr(cls, "model", None)
     if model is not None:
         return model
-    queryset = getattr(cls, "queryset", None)
-    return getattr(queryset, "model", None)
+    # A list or API view's queryset, or the record a ServiceFormView loads from the URL.
+    for attribute in ("queryset", "object_queryset"):
+        queryset = getattr(cls, attribute, None)
+        if queryset is not None:
+            return queryset.model
+    return None
 
 
 def _is_api(pattern, name):
