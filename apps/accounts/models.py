@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.choices import JobTitle
 from apps.core.choices import Role
-from apps.core.models import TimeStampedModel
+from apps.core.models import TimeStampedModel, VersionedModel
 from apps.core.scoping import ScopedQuerySet, sees_everything
 
 
@@ -23,7 +23,7 @@ class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
 
 
-class User(AbstractUser):
+class User(VersionedModel, AbstractUser):
     """A person who signs in. Their role decides what they may see and do (SPEC §0)."""
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.REP)
@@ -70,7 +70,7 @@ class TeamQuerySet(ScopedQuerySet):
         return Q(pk__in=Team.objects.filter(q).values("pk"))
 
 
-class Team(TimeStampedModel):
+class Team(VersionedModel, TimeStampedModel):
     """A sales team: one or more managers and the people who work in it."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -94,7 +94,7 @@ class EmployeeProfileQuerySet(ScopedQuerySet):
     owner_lookup = "user"
 
 
-class EmployeeProfile(TimeStampedModel):
+class EmployeeProfile(VersionedModel, TimeStampedModel):
     """Employment facts that pay and reviews need."""
 
     user = models.OneToOneField(

@@ -12,6 +12,7 @@ from apps.accounts.choices import JobTitle
 from apps.accounts.models import EmployeeProfile, Team, User
 from apps.core.choices import Role
 from apps.core.services import audit_record, audit_value
+from apps.core.versions import check_version
 
 PROFILE_FIELDS = (
     "job_title",
@@ -117,7 +118,10 @@ def _default_job_title(role: str) -> str:
 
 
 @transaction.atomic
-def user_update(*, actor, user: User, profile: dict | None = None, **fields) -> User:
+def user_update(
+    *, actor, user: User, profile: dict | None = None, expected_version=None, **fields
+) -> User:
+    check_version(user, expected_version)
     allowed = {"first_name", "last_name", "email", "role", "team", "is_active"}
     unknown = set(fields) - allowed
     if unknown:
@@ -194,7 +198,10 @@ def team_create(*, actor, name: str, managers, description: str = "") -> Team:
 
 
 @transaction.atomic
-def team_update(*, actor, team: Team, name=None, managers=None, description=None) -> Team:
+def team_update(
+    *, actor, team: Team, name=None, managers=None, description=None, expected_version=None
+) -> Team:
+    check_version(team, expected_version)
     errors: dict[str, list[str]] = {}
     new_name = team.name if name is None else name
     new_managers = list(team.managers.all()) if managers is None else list(managers)

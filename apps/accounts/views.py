@@ -69,6 +69,7 @@ class UserCreateView(ServiceFormView):
 
 
 class UserUpdateView(ServiceFormView):
+    version_check = True
     form_class = UserUpdateForm
     template_name = "accounts/user_form.html"
     write_rule = permissions.can_manage_people
@@ -162,6 +163,7 @@ class TeamCreateView(ServiceFormView):
 
 
 class TeamUpdateView(ServiceFormView):
+    version_check = True
     form_class = TeamForm
     template_name = "accounts/team_form.html"
     write_rule = permissions.can_manage_people

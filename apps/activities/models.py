@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.activities.choices import ActivityKind
-from apps.core.models import TimeStampedModel
+from apps.core.models import TimeStampedModel, VersionedModel
 from apps.core.scoping import ScopedQuerySet, visible_user_ids
 
 
@@ -33,7 +33,7 @@ class ActivityQuerySet(ScopedQuerySet):
         return self if ids is None else self.filter(owner__in=ids)
 
 
-class Activity(TimeStampedModel):
+class Activity(VersionedModel, TimeStampedModel):
     """A call, visit, meeting, demo or e-mail against a lead, customer or opportunity."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=ActivityKind.choices)

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from apps.activities import permissions
 from apps.activities.choices import ActivityKind
 from apps.activities.models import Activity
+from apps.core.dates import check_business_date
 from apps.core.ownership import resolve_owner
 from apps.core.permissions import require
+from apps.core.versions import check_version
 from apps.customers.models import Customer
 from apps.leads.models import Lead
 from apps.opportunities.models import Opportunity
@@ -49,7 +51,10 @@ def _visible(model, actor, obj) -> bool:
 LINKS = ("lead", "customer", "opportunity")
 
 
-def _validate(*, actor, data: dict, errors: dict, check_visible=LINKS) -> None:
+DATES = ("occurred_at", "next_step_on")
+
+
+def _validate(*, actor, data: dict, errors: dict, check_visible=LINKS, check_dates=DATES) -> None:
     if data["kind"] not in ActivityKind.values:
         errors["kind"] = [_("Choose call, visit, meeting, demo or e-mail.")]
     data["subject"] = (data["subject"] or "").strip()
@@ -61,7 +66,11 @@ def _validate(*, actor, data: dict, errors: dict, check_visible=LINKS) -> None:
     else:
         if timezone.is_naive(occurred_at):
             occurred_at = data["occurred_at"] = timezone.make_aware(occurred_at)
-        if occurred_at > timezone.now() + MAX_AHEAD:
+        # Checked first: a date like 0001-01-01 cannot even be compared across time zones.
+        in_range = "occurred_at" not in check_dates or check_business_date(
+            occurred_at, field="occurred_at", label=_("The activity date"), errors=errors
+        )
+        if in_range and occurred_at > timezone.now() + MAX_AHEAD:
             errors["occurred_at"] = [
                 _("An activity cannot be logged more than one day ahead; plan it as a next step.")
             ]
@@ -86,8 +95,13 @@ def _validate(*, actor, data: dict, errors: dict, check_visible=LINKS) -> None:
             % {"opportunity": opportunity, "customer": customer}
         ]
     next_step_on = data["next_step_on"]
+    in_range = "next_step_on" not in check_dates or check_business_date(
+        next_step_on, field="next_step_on", label=_("The next step's due date"), errors=errors
+    )
     if (
-        next_step_on is not None
+        in_range
+        and next_step_on is not None
+        and "occurred_at" not in errors
         and isinstance(occurred_at, datetime.datetime)
         and next_step_on < timezone.localtime(occurred_at).date()
     ):
@@ -153,20 +167,30 @@ def activity_create(
 
 
 @transaction.atomic
-def activity_update(*, actor, activity: Activity, **fields) -> Activity:
+def activity_update(*, actor, activity: Activity, expected_version=None, **fields) -> Activity:
     """Change a logged activity (its owner stays)."""
+    check_version(activity, expected_version)
     require(permissions.may_write(actor), permissions.write_denied_message())
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
     data = {name: getattr(activity, name) for name in EDITABLE_FIELDS}
+    data_before = dict(data)
     data.update(fields)
     errors: dict[str, list[str]] = {}
     # A link that does not change need not be visible to the editor; a new link must be.
     changed_links = [
         name for name in LINKS if getattr(data[name], "pk", None) != getattr(activity, f"{name}_id")
     ]
-    _validate(actor=actor, data=data, errors=errors, check_visible=changed_links)
+    # Likewise only a date that changes is checked against the business date range.
+    changed_dates = [name for name in DATES if name in fields and fields[name] != data_before[name]]
+    _validate(
+        actor=actor,
+        data=data,
+        errors=errors,
+        check_visible=changed_links,
+        check_dates=changed_dates,
+    )
     if errors:
         raise ValidationError(errors)
     if data["opportunity"] is not None and data["customer"] is None:

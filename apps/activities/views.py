@@ -86,6 +86,7 @@ class ActivityCreateView(ServiceFormView):
 
 
 class ActivityUpdateView(ServiceFormView):
+    version_check = True
     template_name = "activities/activity_form.html"
     form_class = ActivityForm
     form_takes_user = True

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from apps.accounts.models import Team, User
+from apps.core.dates import BusinessDateField
 
 
 def visible_people(request):
@@ -25,6 +26,13 @@ class IdChoiceFilter(django_filters.ModelChoiceFilter):
     """A ModelChoiceFilter that the API documents as an integer id."""
 
 
+class BusinessDateFilter(django_filters.DateFilter):
+    """A date filter limited to the business date range (:mod:`apps.core.dates`): a date
+    outside it is a form error in the browser and a 400 in the API, never a 500."""
+
+    field_class = BusinessDateField
+
+
 class OwnedFilterSet(django_filters.FilterSet):
     """Base FilterSet for records that belong to a rep.
 
@@ -38,8 +46,8 @@ class OwnedFilterSet(django_filters.FilterSet):
 
     owner = IdChoiceFilter(label=_("Owner"), queryset=visible_people, method="filter_owner")
     team = IdChoiceFilter(label=_("Team"), queryset=visible_teams, method="filter_team")
-    date_after = django_filters.DateFilter(label=_("From"), method="filter_date_after")
-    date_before = django_filters.DateFilter(label=_("To"), method="filter_date_before")
+    date_after = BusinessDateFilter(label=_("From"), method="filter_date_after")
+    date_before = BusinessDateFilter(label=_("To"), method="filter_date_before")
 
     def _date_lookup(self, op):
         field = self.date_field

@@ -3,13 +3,21 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.choices import flatten_choices
+from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
+from apps.core import versions
 from apps.core.scoping import sees_everything
+
+#: The hidden field of an edit form that carries the version of the record it was opened on.
+VERSION_FIELD = "record_version"
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -86,6 +94,12 @@ class ServiceFormView(LoginRequiredMixin, FormView):
        raises goes onto the form (each message on its field), a ``PermissionDenied`` is a 403;
     6. success: :meth:`get_success_message` flashed, redirect to :meth:`get_success_url`.
 
+    Lost updates: with ``version_check`` (edit forms), the form carries the version of the
+    record it was opened on (hidden ``record_version``); when someone else has saved the record
+    since, nothing is written and the form comes back with "This record was changed by someone
+    else since you opened it." and, per field that differs, their value now and yours — with the
+    new version, so saving again (after review) overwrites knowingly.
+
     ``write_rule`` and ``object_rule`` are plain functions (usually from the app's
     ``permissions.py``); ``None`` allows everyone signed in.
     """
@@ -98,6 +112,8 @@ class ServiceFormView(LoginRequiredMixin, FormView):
     #: Pass ``user=request.user`` to the form.
     form_takes_user = False
     success_message = ""
+    #: Edit form of :meth:`get_versioned_object`: refuse a save based on an old version.
+    version_check = False
 
     object = None
 
@@ -142,6 +158,23 @@ class ServiceFormView(LoginRequiredMixin, FormView):
             kwargs["user"] = self.request.user
         return kwargs
 
+    def get_versioned_object(self):
+        """The record whose version the form carries (``self.object`` by default), or ``None``."""
+        if not self.version_check:
+            return None
+        return self.object if versions.is_versioned(self.object) else None
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        record = self.get_versioned_object()
+        if record is not None and hasattr(form, "fields"):
+            form.fields[VERSION_FIELD] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=1
+            )
+            form.initial = {**form.initial, VERSION_FIELD: record.version}
+            form.version_conflict = []
+        return form
+
     def get_context_data(self, **kwargs):
         if self.object is not None:
             kwargs.setdefault(self.object_context_name, self.object)
@@ -154,8 +187,17 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         raise NotImplementedError
 
     def form_valid(self, form):
+        record = self.get_versioned_object()
+        expected = form.cleaned_data.pop(VERSION_FIELD, None) if record is not None else None
         try:
-            result = self.perform_service(form)
+            if expected is None:
+                result = self.perform_service(form)
+            else:
+                with transaction.atomic():
+                    versions.check_version(record, expected)
+                    result = self.perform_service(form)
+        except versions.StaleVersionError as exc:
+            return self.version_conflict(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -163,6 +205,33 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         if message:
             messages.success(self.request, message)
         return redirect(self.get_success_url(result))
+
+    def version_conflict(self, form, exc):
+        """Show the form again: the conflict message, per differing field their value now and
+        the user's, and the current version (so the next save is based on it)."""
+        self.object = self.get_object() if self.get_object_queryset() is not None else exc.current
+        kwargs = self.get_form_kwargs()
+        kwargs.pop("data", None)
+        kwargs.pop("files", None)
+        theirs_form = self.get_form_class()(**kwargs)
+        differences = []
+        for name, field in form.fields.items():
+            if name == VERSION_FIELD or name not in theirs_form.fields:
+                continue
+            theirs = theirs_form[name].initial
+            if field.has_changed(theirs, form[name].data):
+                differences.append(
+                    {
+                        "label": form[name].label,
+                        "theirs": _display(field, theirs),
+                        "yours": _display(field, form.cleaned_data.get(name)),
+                    }
+                )
+        form.data = form.data.copy()
+        form.data[form.add_prefix(VERSION_FIELD)] = str(exc.current.version)
+        form.add_error(None, str(versions.STALE_MESSAGE))
+        form.version_conflict = differences
+        return self.form_invalid(form)
 
     def get_success_message(self, result) -> str:
         return str(self.success_message)
@@ -175,3 +244,29 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         if self.object is not None and hasattr(self.object, "get_absolute_url"):
             return self.object.get_absolute_url()
         raise ImproperlyConfigured(f"{type(self).__name__} needs a success URL.")
+
+
+def _display(field, value) -> str:
+    """A form value as the user reads it: a choice's label, a record's name, "—" for empty."""
+    if value is None or value == "" or value == [] or value == ():
+        return "—"
+    if isinstance(field, forms.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        items = value if not hasattr(value, "all") else value.all()
+        names = []
+        for item in items:
+            if not hasattr(item, "pk"):
+                item = field.queryset.filter(pk=item).first() or item
+            names.append(str(item))
+        return ", ".join(names) or "—"
+    if isinstance(field, forms.ModelChoiceField):
+        if not hasattr(value, "pk"):
+            value = field.queryset.filter(pk=value).first() or value
+        return str(value)
+    if isinstance(field, forms.ChoiceField):
+        labels = {str(key): label for key, label in flatten_choices(field.choices)}
+        if isinstance(value, list | tuple):
+            return ", ".join(str(labels.get(str(v), v)) for v in value) or "—"
+        return str(labels.get(str(value), value))
+    return str(value)

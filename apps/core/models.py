@@ -15,6 +15,47 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class VersionedModel(models.Model):
+    """An editable record that carries a ``version`` against lost updates.
+
+    Every save of an existing row raises ``version`` by one in the same UPDATE
+    (``version = version + 1``, read back from the database); a writer that read an older
+    version is refused by :func:`apps.core.versions.check_version`.
+    """
+
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by one on every save; an edit based on an older one is refused."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if (
+            self._state.adding
+            or self.pk is None
+            or kwargs.get("force_insert")
+            or (update_fields is not None and not update_fields)
+        ):
+            return super().save(*args, **kwargs)
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        before = self.__dict__.get("version")
+        self.version = models.F("version") + 1
+        try:
+            return super().save(*args, **kwargs)
+        except BaseException:
+            if before is None:
+                self.__dict__.pop("version", None)  # deferred: read again when needed
+            else:
+                self.version = before
+            raise
+
+
 class AuditEntryQuerySet(ScopedQuerySet):
     owner_lookup = "subject_user"
 

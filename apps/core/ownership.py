@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from apps.core.permissions import SELLING_ROLES, is_admin, is_manager, is_rep
 
@@ -100,3 +101,23 @@ def resolve_owner(
         errors[field] = [message % {"name": owner}]
         return None
     return owner
+
+
+def owner_field_refusal(actor, owner, instance=None) -> str | None:
+    """Why ``actor`` may not set ``owner`` at all, or ``None`` (the API answers it with a 403
+    naming the field; a choice that is merely not assignable is a 400 from
+    :func:`resolve_owner`).
+
+    A rep owns what they create and cannot hand a record over: on a create they may name only
+    themselves, on an update only the current owner (``instance.owner``). ``owner`` is a user
+    or their primary key as sent (``None`` or ``""``: no choice)."""
+    if owner in (None, "") or actor is None or not is_rep(actor):
+        return None
+    chosen = str(getattr(owner, "pk", owner))
+    if instance is None:
+        if chosen == str(actor.pk):
+            return None
+        return _("A rep owns what they create: leave the owner out or name yourself.")
+    if chosen == str(instance.owner_id):
+        return None
+    return _("Only a manager of the owner's team or an admin can change the owner.")

@@ -41,8 +41,17 @@ class CustomerAdmin(admin.ModelAdmin):
     list_filter = ("status", "lead_grade", "industry", "company_size")
     search_fields = ("name", "phone", "email")
     list_select_related = ("owner", "industry")
-    raw_id_fields = ("owner", "lead", "referred_by")
-    readonly_fields = ("company_key", "phone_key", "email_key", "created_at", "updated_at")
+    raw_id_fields = ("owner", "referred_by")
+    # The lead (and the grade it gives the KPI) changes only through the lead services.
+    readonly_fields = (
+        "lead",
+        "lead_grade",
+        "company_key",
+        "phone_key",
+        "email_key",
+        "created_at",
+        "updated_at",
+    )
     inlines = [ContactInline, HealthReportInline]
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from apps.core.choices import CompanySize, Grade
+from apps.core.choices import CompanySize
 from apps.core.quarters import quarters_before
 from apps.core.text import normalise_company, normalise_email, normalise_phone
 from apps.customers.choices import (
@@ -121,7 +121,7 @@ def build(rng, context: dict) -> list[str]:
                     owner=rep,
                     industry=by_name[rng.choice(INDUSTRIES)],
                     company_size=rng.choice(CompanySize.values),
-                    lead_grade=rng.choice(["", *Grade.values]),
+                    # No lead, so no lead grade: the converted leads' customers have one.
                 )
             )
     # A couple of customers were lost a few months ago.

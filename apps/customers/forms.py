@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.choices import CompanySize, Grade
+from apps.core.choices import CompanySize
 from apps.core.ownership import assignable_owners
 from apps.core.quarters import quarter_of
 from apps.customers.choices import (
@@ -16,7 +16,9 @@ from apps.customers.models import Customer, Industry, MarketInsight
 
 
 class CustomerForm(forms.Form):
-    """Create or edit a customer. ``owner`` is offered only to those who may assign it."""
+    """Create or edit a customer. ``owner`` is offered only to those who may assign it; the
+    ``lead`` it comes from only when it is created (its lead grade follows that lead and is not
+    entered here)."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
@@ -28,8 +30,13 @@ class CustomerForm(forms.Form):
     )
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    lead_grade = forms.ChoiceField(
-        label=_("Lead grade"), choices=[("", "—"), *Grade.choices], required=False
+    lead = forms.ModelChoiceField(
+        label=_("From lead"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "The customer's lead grade, which weighs its development, follows this lead's grade."
+        ),
     )
     referred_by = forms.ModelChoiceField(
         label=_("Referred by customer"), queryset=None, required=False
@@ -51,6 +58,16 @@ class CustomerForm(forms.Form):
         if instance is not None:
             referrers = referrers.exclude(pk=instance.pk)
         self.fields["referred_by"].queryset = referrers
+        if instance is not None:
+            del self.fields["lead"]
+        else:
+            # The leads app sits above this one: its model through the declared relation.
+            lead_model = Customer._meta.get_field("lead").related_model
+            self.fields["lead"].queryset = (
+                lead_model.objects.visible_to(user)
+                .filter(customer__isnull=True)
+                .order_by("company_name", "pk")
+            )
 
     def service_fields(self) -> dict:
         return dict(self.cleaned_data)

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import CompanySize, Grade
-from apps.core.models import TimeStampedModel
+from apps.core.models import TimeStampedModel, VersionedModel
 from apps.core.scoping import ScopedQuerySet, scoped_queryset
 from apps.customers.choices import (
     CustomerStatus,
@@ -43,7 +43,7 @@ class CustomerQuerySet(ScopedQuerySet):
         return self.filter(status=CustomerStatus.ACTIVE)
 
 
-class Customer(TimeStampedModel):
+class Customer(VersionedModel, TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     company_key = models.CharField(max_length=200, db_index=True, editable=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -75,8 +75,13 @@ class Customer(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="customer",
     )
-    #: The grade of the lead the customer came from, kept when the lead converts (SPEC §1.1).
-    lead_grade = models.CharField(_("lead grade"), max_length=1, choices=Grade.choices, blank=True)
+    #: The grade in force of the linked ``lead`` (rubric or override), blank without a lead: it
+    #: weighs the customer's development (SPEC §2.2.3). A copy kept by the services only
+    #: (``customer_create``, ``customer_link_lead``, ``customers_follow_lead_grades``), never
+    #: entered by anyone.
+    lead_grade = models.CharField(
+        _("lead grade"), max_length=1, choices=Grade.choices, blank=True, editable=False
+    )
     referred_by = models.ForeignKey(
         "self",
         verbose_name=_("referred by"),
@@ -123,7 +128,7 @@ class Customer(TimeStampedModel):
         return self.latest_satisfaction is not None and self.latest_satisfaction < HIGH_RISK_BELOW
 
 
-class Contact(TimeStampedModel):
+class Contact(VersionedModel, TimeStampedModel):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=120)
     title = models.CharField(_("job title"), max_length=120, blank=True)
@@ -142,7 +147,7 @@ class Contact(TimeStampedModel):
         return self.name
 
 
-class HealthReport(TimeStampedModel):
+class HealthReport(VersionedModel, TimeStampedModel):
     """Quarterly customer health report (SPEC §1.3)."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="health_reports")
@@ -197,7 +202,7 @@ class HealthReport(TimeStampedModel):
         return self.satisfaction is not None and self.satisfaction < HIGH_RISK_BELOW
 
 
-class MarketInsight(TimeStampedModel):
+class MarketInsight(VersionedModel, TimeStampedModel):
     """Notes on trends, competitors and pain points (SPEC §1.1), shared with their links."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -227,7 +232,7 @@ class MarketInsight(TimeStampedModel):
         return self.title
 
 
-class ProductFeedback(TimeStampedModel):
+class ProductFeedback(VersionedModel, TimeStampedModel):
     """Customer needs and pain points sent to the product team (SPEC §1.4)."""
 
     customer = models.ForeignKey(

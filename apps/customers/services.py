@@ -11,16 +11,19 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.choices import CompanySize, Grade
+from apps.core.choices import CompanySize
+from apps.core.dates import check_business_date
 from apps.core.kpi_facts import kpi_facts_changed
 from apps.core.ownership import resolve_owner
 from apps.core.permissions import require
 from apps.core.quarters import quarter_of
 from apps.core.services import audit_record, audit_value
 from apps.core.text import normalise_company, normalise_email, normalise_phone
+from apps.core.versions import check_version
 from apps.customers import permissions
 from apps.customers.choices import (
     CustomerStatus,
@@ -76,10 +79,6 @@ def _validate_customer_fields(*, actor, data: dict, errors: dict, instance=None)
             _("Unknown company size %(value)s: choose small, medium or large.")
             % {"value": data["company_size"]}
         ]
-    if data.get("lead_grade") and data["lead_grade"] not in Grade.values:
-        errors["lead_grade"] = [
-            _("Unknown lead grade %(value)s: choose A, B or C.") % {"value": data["lead_grade"]}
-        ]
     if data.get("industry") is not None and not isinstance(data["industry"], Industry):
         errors["industry"] = [_("Choose an industry from the list.")]
     referred_by = data.get("referred_by")
@@ -103,11 +102,14 @@ def customer_create(
     phone: str = "",
     email: str = "",
     lead=None,
-    lead_grade: str = "",
     referred_by: Customer | None = None,
     notes: str = "",
 ) -> Customer:
-    """Create a customer. A rep owns what they create; managers and admins may assign it."""
+    """Create a customer. A rep owns what they create; managers and admins may assign it.
+
+    A customer linked to a ``lead`` takes the lead's grade in force (the rubric's or a
+    manager's override) as ``lead_grade``, which weighs its development (SPEC §2.2.3); a
+    customer without a lead has none. Nobody sets the grade directly."""
     require(permissions.may_write(actor), permissions.write_denied_message())
     errors: dict[str, list[str]] = {}
     data = {
@@ -117,7 +119,6 @@ def customer_create(
         "phone": phone,
         "email": email,
         "lead": lead,
-        "lead_grade": lead_grade or "",
         "referred_by": referred_by,
         "notes": notes or "",
     }
@@ -126,12 +127,7 @@ def customer_create(
     )
     _validate_customer_fields(actor=actor, data=data, errors=errors)
     if lead is not None:
-        if not _visible(_lead_model(), actor, lead):
-            errors["lead"] = [_("Choose a lead you can see.")]
-        elif Customer.objects.filter(lead=lead).exists():
-            errors["lead"] = [
-                _("The lead %(lead)s already became a customer.") % {"lead": lead.company_name}
-            ]
+        _validate_lead_link(actor=actor, lead=lead, errors=errors)
     if errors:
         raise ValidationError(errors)
 
@@ -140,6 +136,7 @@ def customer_create(
         company_key=normalise_company(data["name"]),
         phone_key=normalise_phone(data["phone"]),
         email_key=normalise_email(data["email"]),
+        lead_grade=_lead_grade_of(lead),
         **data,
     )
     audit_record(
@@ -157,11 +154,13 @@ def customer_create(
 
 
 @transaction.atomic
-def customer_update(*, actor, customer: Customer, **fields) -> Customer:
+def customer_update(*, actor, customer: Customer, expected_version=None, **fields) -> Customer:
     """Change a customer's details; a manager or admin may also reassign it (``owner``).
 
-    Reassignments and lead-grade changes are audited.
+    Reassignments are audited. The lead grade is not a customer's detail: it follows the
+    linked lead (:func:`customers_follow_lead_grades`).
     """
+    check_version(customer, expected_version)
     require(permissions.may_write(actor), permissions.write_denied_message())
     allowed = {
         "name",
@@ -169,7 +168,6 @@ def customer_update(*, actor, customer: Customer, **fields) -> Customer:
         "company_size",
         "phone",
         "email",
-        "lead_grade",
         "referred_by",
         "notes",
         "owner",
@@ -179,7 +177,7 @@ def customer_update(*, actor, customer: Customer, **fields) -> Customer:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
     errors: dict[str, list[str]] = {}
     data = dict(fields)
-    for key in ("company_size", "lead_grade", "notes"):
+    for key in ("company_size", "notes"):
         if key in data and data[key] is None:
             data[key] = ""
     referred_by = data.get("referred_by")
@@ -216,7 +214,7 @@ def customer_update(*, actor, customer: Customer, **fields) -> Customer:
     customer.phone_key = normalise_phone(customer.phone)
     customer.email_key = normalise_email(customer.email)
     customer.save()
-    if new_owner is not None or "lead_grade" in changes:
+    if new_owner is not None:
         # Development, retention and the grade weighting count for the owner (SPEC §2.2).
         _customer_facts_changed(customer, reps=[old_owner.pk], since_first_order=True)
     if new_owner is not None:
@@ -227,15 +225,85 @@ def customer_update(*, actor, customer: Customer, **fields) -> Customer:
             subject_user=new_owner,
             changes={"owner": [old_owner.pk, new_owner.pk]},
         )
-    if "lead_grade" in changes:
-        audit_record(
-            actor=actor,
-            action="customer.lead_grade",
-            target=customer,
-            subject_user=customer.owner,
-            changes={"lead_grade": changes["lead_grade"]},
-        )
     return customer
+
+
+# --- the lead grade: a copy of the linked lead's grade, written only here ---------------------
+
+
+def _validate_lead_link(*, actor, lead, errors: dict) -> None:
+    if not _visible(_lead_model(), actor, lead):
+        errors["lead"] = [_("Choose a lead you can see.")]
+    elif Customer.objects.filter(lead=lead).exists():
+        errors["lead"] = [
+            _("The lead %(lead)s already became a customer.") % {"lead": lead.company_name}
+        ]
+
+
+def _lead_grade_of(lead) -> str:
+    """The grade in force of ``lead`` as stored (override or rubric); "" without a lead."""
+    if lead is None:
+        return ""
+    return _lead_model().objects.filter(pk=lead.pk).values_list("grade", flat=True).first() or ""
+
+
+@transaction.atomic
+def customer_link_lead(*, actor, customer: Customer, lead) -> Customer:
+    """Link an existing customer to ``lead`` (the lead converts into it): the customer takes
+    the lead's grade in force, and the owner's KPIs it weighs are marked stale. A customer that
+    already comes from a lead keeps that one."""
+    require(permissions.may_write(actor), permissions.write_denied_message())
+    if customer.lead_id is not None:
+        return customer
+    if Customer.objects.filter(lead=lead).exists():
+        raise ValidationError(
+            {
+                "customer": [
+                    _("The lead %(lead)s already became a customer.") % {"lead": lead.company_name}
+                ]
+            }
+        )
+    Customer.objects.filter(pk=customer.pk).update(
+        lead=lead, updated_at=timezone.now(), version=F("version") + 1
+    )
+    customer.lead = lead
+    customers_follow_lead_grades(leads=[lead.pk])
+    customer.lead_grade = _lead_grade_of(lead)
+    return customer
+
+
+@transaction.atomic
+def customers_follow_lead_grades(*, leads) -> int:
+    """Copy the grade in force of each of ``leads`` (ids or a queryset of leads) to the
+    customer linked to it, where it differs, and tell the KPI layer: the owner's grade-weighted
+    development changes from the customer's first order (or its creation) on.
+
+    Called by the leads app whenever a lead's grade in force may change (rubric regrade,
+    override, edit, conversion). Set-based: a fixed number of queries plus one KPI notice per
+    distinct date. Returns the number of customers changed."""
+    lead_model = _lead_model()
+    grade_of_lead = lead_model.objects.filter(pk=OuterRef("lead_id")).values("grade")[:1]
+    changed = (
+        Customer.objects.filter(lead__in=leads)
+        .exclude(lead_grade=F("lead__grade"))
+        .annotate(first_order=Min("orders__signed_on"))
+        .values_list("pk", "owner_id", "created_at", "first_order")
+    )
+    rows = list(changed)
+    if not rows:
+        return 0
+    Customer.objects.filter(pk__in=[row[0] for row in rows]).update(
+        lead_grade=Subquery(grade_of_lead), updated_at=timezone.now(), version=F("version") + 1
+    )
+    owners_by_date: dict[datetime.date, set[int]] = {}
+    for _pk, owner_id, created_at, first_order in rows:
+        since = timezone.localtime(created_at).date()
+        if first_order is not None:
+            since = min(since, first_order)
+        owners_by_date.setdefault(since, set()).add(owner_id)
+    for since, owners in sorted(owners_by_date.items()):
+        kpi_facts_changed(rep_ids=owners, on_date=since)
+    return len(rows)
 
 
 def _customer_facts_changed(customer: Customer, *, on_date=None, reps=(), since_first_order=False):
@@ -265,6 +333,8 @@ def customer_mark_lost(*, actor, customer: Customer, lost_on: datetime.date | No
         errors["lost_on"] = [_("Give the date the customer was lost.")]
     elif lost_on > timezone.localdate():
         errors["lost_on"] = [_("The date a customer was lost cannot be in the future.")]
+    else:
+        check_business_date(lost_on, field="lost_on", label=_("The date lost"), errors=errors)
     if errors:
         raise ValidationError(errors)
     customer.status = CustomerStatus.LOST
@@ -342,12 +412,13 @@ def contact_create(
     if errors:
         raise ValidationError(errors)
     if is_primary:
-        customer.contacts.filter(is_primary=True).update(is_primary=False)
+        customer.contacts.filter(is_primary=True).update(is_primary=False, version=F("version") + 1)
     return Contact.objects.create(customer=customer, is_primary=is_primary, **data)
 
 
 @transaction.atomic
-def contact_update(*, actor, contact: Contact, **fields) -> Contact:
+def contact_update(*, actor, contact: Contact, expected_version=None, **fields) -> Contact:
+    check_version(contact, expected_version)
     require(permissions.may_write(actor), permissions.write_denied_message())
     allowed = {"name", "title", "phone", "email", "is_primary"}
     unknown = set(fields) - allowed
@@ -361,7 +432,7 @@ def contact_update(*, actor, contact: Contact, **fields) -> Contact:
     if data.get("is_primary"):
         Contact.objects.filter(customer=contact.customer_id, is_primary=True).exclude(
             pk=contact.pk
-        ).update(is_primary=False)
+        ).update(is_primary=False, version=F("version") + 1)
     for name, value in data.items():
         setattr(contact, name, value)
     contact.save()
@@ -497,7 +568,10 @@ def health_report_create(
 
 
 @transaction.atomic
-def health_report_update(*, actor, report: HealthReport, **fields) -> HealthReport:
+def health_report_update(
+    *, actor, report: HealthReport, expected_version=None, **fields
+) -> HealthReport:
+    check_version(report, expected_version)
     require(permissions.may_write(actor), permissions.write_denied_message())
     allowed = {
         "year",
@@ -611,7 +685,10 @@ def insight_create(
 
 
 @transaction.atomic
-def insight_update(*, actor, insight: MarketInsight, **fields) -> MarketInsight:
+def insight_update(
+    *, actor, insight: MarketInsight, expected_version=None, **fields
+) -> MarketInsight:
+    check_version(insight, expected_version)
     require(permissions.may_write(actor), permissions.write_denied_message())
     allowed = {"title", "kind", "source", "industry", "body", "leads", "customers"}
     unknown = set(fields) - allowed
@@ -666,7 +743,10 @@ def feedback_create(
 
 
 @transaction.atomic
-def feedback_update(*, actor, feedback: ProductFeedback, **fields) -> ProductFeedback:
+def feedback_update(
+    *, actor, feedback: ProductFeedback, expected_version=None, **fields
+) -> ProductFeedback:
+    check_version(feedback, expected_version)
     require(permissions.may_write(actor), permissions.write_denied_message())
     allowed = {"summary", "detail", "status"}
     unknown = set(fields) - allowed

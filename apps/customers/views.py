@@ -102,7 +102,7 @@ class CustomerCreateView(ServiceFormView):
             company_size=data["company_size"],
             phone=data["phone"],
             email=data["email"],
-            lead_grade=data["lead_grade"],
+            lead=data.get("lead"),
             referred_by=data["referred_by"],
             notes=data["notes"],
         )
@@ -115,6 +115,7 @@ class CustomerCreateView(ServiceFormView):
 
 
 class CustomerUpdateView(CustomerWriteView):
+    version_check = True
     template_name = "customers/customer_form.html"
     form_class = CustomerForm
     form_takes_user = True
@@ -129,7 +130,6 @@ class CustomerUpdateView(CustomerWriteView):
             "company_size": c.company_size,
             "phone": c.phone,
             "email": c.email,
-            "lead_grade": c.lead_grade,
             "referred_by": c.referred_by_id,
             "notes": c.notes,
         }
@@ -209,6 +209,7 @@ class HealthReportCreateView(CustomerWriteView):
 
 
 class HealthReportUpdateView(ServiceFormView):
+    version_check = True
     template_name = "customers/health_report_form.html"
     form_class = HealthReportForm
     write_rule = permissions.can_write_crm
@@ -346,6 +347,7 @@ class InsightCreateView(ServiceFormView):
 
 
 class InsightUpdateView(ServiceFormView):
+    version_check = True
     template_name = "customers/insight_form.html"
     form_class = MarketInsightForm
     form_takes_user = True
@@ -437,6 +439,7 @@ class FeedbackCreateView(ServiceFormView):
 
 
 class FeedbackUpdateView(ServiceFormView):
+    version_check = True
     template_name = "customers/feedback_form.html"
     form_class = FeedbackUpdateForm
     write_rule = permissions.can_write_crm

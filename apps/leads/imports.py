@@ -6,9 +6,11 @@ checked by ``apps.leads.services.lead_import``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -88,21 +90,95 @@ def read_import_file(*, file_name: str, data: bytes) -> list[ImportRow]:
     return _rows(lines)
 
 
-def _csv_lines(data: bytes):
-    for encoding in ("utf-8-sig", "gb18030"):
+#: Byte order marks and the encodings they announce (Excel's "Unicode text" is UTF-16).
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+#: Without a byte order mark: UTF-8 (Excel "CSV UTF-8", LibreOffice, WPS), then GB18030
+#: (Excel and WPS "CSV" on a Chinese Windows: GBK/GB2312 are subsets of it).
+_FALLBACK_ENCODINGS = ("utf-8", "gb18030")
+#: Delimiters a CSV may use; the header row tells which (the most frequent outside quotes).
+_DELIMITERS = (",", ";", "\t")
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def _unreadable() -> ImportFileError:
+    return ImportFileError(
+        [
+            ImportRowError(
+                0,
+                "file",
+                _(
+                    "The file's text encoding cannot be read: save it as CSV in UTF-8 "
+                    "(Excel: “CSV UTF-8”) or GB18030, or as .xlsx."
+                ),
+            )
+        ]
+    )
+
+
+def _looks_like_text(text: str, *, strict: bool) -> bool:
+    """No NUL (UTF-16 without a BOM, a binary file); with ``strict`` (a guessed legacy
+    encoding) no control, private-use or unassigned character either: those come from
+    reading a file in the wrong encoding."""
+    if "\x00" in text:
+        return False
+    if not strict:
+        return True
+    return not any(
+        unicodedata.category(char) in {"Cc", "Co", "Cn", "Cs"} and char not in _ALLOWED_CONTROLS
+        for char in text
+    )
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of a CSV file: UTF-8 (with or without a BOM), UTF-16 with a BOM or GB18030;
+    ``ImportFileError`` for anything else (never a half-read file)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            candidates = [(encoding, False)]
+            break
+    else:
+        candidates = [(encoding, encoding != "utf-8") for encoding in _FALLBACK_ENCODINGS]
+    for encoding, strict in candidates:
         try:
             text = data.decode(encoding)
-            break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise ImportFileError(
-            [ImportRowError(0, "file", _("The file is not text: save it as CSV (UTF-8)."))]
-        )
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+        if _looks_like_text(text, strict=strict):
+            return text
+        break  # decodable but not text: a wrong guess, not a file to half-read
+    raise _unreadable()
+
+
+def _delimiter(header: str) -> str:
+    """The delimiter of a CSV, from its header row: the candidate found most often outside
+    quotes (a comma when there is none)."""
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    quoted = False
+    for char in header:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(_DELIMITERS, key=lambda candidate: counts[candidate])
+    return best if counts[best] else ","
+
+
+class _ImportDialect(csv.excel):
+    """Excel's CSV (quotes doubled inside quoted fields) with the file's delimiter."""
+
+    skipinitialspace = True
+
+
+def _csv_lines(data: bytes):
+    text = decode_csv(data)
+    # Only the delimiter comes from the file: sniffing the whole dialect from the header row
+    # (which has no quotes) turned off doubled quotes and corrupted "Acme ""Best"" Ltd".
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    dialect = type("FileDialect", (_ImportDialect,), {"delimiter": _delimiter(header)})
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     start = 1
     try:

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import TimeStampedModel, VersionedModel
 from apps.core.scoping import ScopedQuerySet, scoped_queryset
 from apps.leads.choices import (
     CompanySize,
@@ -16,7 +16,7 @@ from apps.leads.choices import (
 )
 
 
-class GradingRubric(TimeStampedModel):
+class GradingRubric(VersionedModel, TimeStampedModel):
     """Points per answer and the totals that make a grade (SPEC §1.1). One row: the rubric."""
 
     size_small = models.PositiveSmallIntegerField(_("small company"), default=1)
@@ -62,7 +62,7 @@ class LeadQuerySet(ScopedQuerySet):
         ).order_by("grade_rank", "-created_at", "-pk")
 
 
-class Lead(TimeStampedModel):
+class Lead(VersionedModel, TimeStampedModel):
     company_name = models.CharField(_("company"), max_length=200)
     company_key = models.CharField(max_length=200, db_index=True, editable=False)
     contact_name = models.CharField(_("contact person"), max_length=120, blank=True)

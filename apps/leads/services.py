@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from apps.core.ownership import OwnerMessages, assignable_owners, resolve_owner
 from apps.core.permissions import require
 from apps.core.services import audit_record, audit_value
 from apps.core.text import normalise_company, normalise_email, normalise_phone
+from apps.core.versions import check_version
 from apps.customers import services as customer_services
 from apps.customers.models import Customer, Industry
 from apps.leads import imports, selectors
@@ -177,8 +178,11 @@ def _regrade_open_leads(points: RubricPoints) -> int:
         regraded += (
             open_leads.filter(combos)
             .exclude(rubric_grade=grade, grade=grade)
-            .update(rubric_grade=grade, grade=grade, updated_at=now)
+            .update(rubric_grade=grade, grade=grade, updated_at=now, version=F("version") + 1)
         )
+    if regraded:
+        # A customer already created from an open lead weighs by the lead's grade.
+        customer_services.customers_follow_lead_grades(leads=open_leads)
     return regraded
 
 
@@ -349,8 +353,11 @@ def _audit_confirmed_duplicate(*, actor, lead: Lead, matches) -> None:
 
 
 @transaction.atomic
-def lead_update(*, actor, lead: Lead, confirm_duplicate: bool = False, **fields) -> Lead:
+def lead_update(
+    *, actor, lead: Lead, confirm_duplicate: bool = False, expected_version=None, **fields
+) -> Lead:
     """Change an open lead's fields; its rubric grade is recomputed (an override stays)."""
+    check_version(lead, expected_version)
     _require_writer(actor)
     unknown = set(fields) - set(LEAD_FIELDS)
     if unknown:
@@ -395,6 +402,8 @@ def lead_update(*, actor, lead: Lead, confirm_duplicate: bool = False, **fields)
             setattr(lead, name, value)
     if changes:
         lead.save()
+        if "grade" in changes:
+            customer_services.customers_follow_lead_grades(leads=[lead.pk])
         visible_changes = {k: v for k, v in changes.items() if not k.endswith("_key")}
         audit_record(
             actor=actor,
@@ -444,6 +453,8 @@ def lead_override_grade(*, actor, lead: Lead, grade: str, reason: str) -> Lead:
     lead.override_at = timezone.now() if grade else None
     lead.grade = grade or lead.rubric_grade
     lead.save()
+    # The customer created from this lead weighs by the grade in force.
+    customer_services.customers_follow_lead_grades(leads=[lead.pk])
     audit_record(
         actor=actor,
         action="lead.grade_override",
@@ -587,14 +598,12 @@ def lead_convert(
             phone=lead.phone,
             email=lead.email,
             lead=lead,
-            lead_grade=lead.grade,
             referred_by=lead.referred_by,
             notes=lead.notes,
         )
-    elif customer.lead_id is None:
+    else:
         # An existing customer without a lead of its own takes this lead and its grade.
-        Customer.objects.filter(pk=customer.pk).update(lead=lead, lead_grade=lead.grade)
-        customer.lead, customer.lead_grade = lead, lead.grade
+        customer = customer_services.customer_link_lead(actor=actor, customer=customer, lead=lead)
     opportunity = opportunity_services.opportunity_create(
         actor=actor,
         customer=customer,

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView
 
 from apps.core.mixins import FilteredListMixin, ServiceFormView
 from apps.core.models import AuditEntry
+from apps.core.querysets import including
 from apps.leads import selectors, services
 from apps.leads.choices import OPEN_STATUSES, Grade, LeadStatus
 from apps.leads.filters import LeadFilter
@@ -185,6 +186,7 @@ class LeadObjectView(LeadWriteView):
 
 
 class LeadUpdateView(LeadFormMixin, LeadObjectView):
+    version_check = True
     success_message = gettext_lazy("Changes saved.")
 
     def get(self, request, *args, **kwargs):
@@ -217,15 +219,10 @@ class LeadUpdateView(LeadFormMixin, LeadObjectView):
         lead = self.object
         if "owner" in form.fields:
             # The current owner stays choosable even if they could not be picked anew.
-            form.fields["owner"].queryset = (
-                form.fields["owner"].queryset | type(lead.owner).objects.filter(pk=lead.owner_id)
-            ).distinct()
+            form.fields["owner"].queryset = including(form.fields["owner"].queryset, lead.owner_id)
         referred = form.fields["referred_by"]
         if lead.referred_by_id:
-            referred.queryset = (
-                referred.queryset
-                | type(referred.queryset.model).objects.filter(pk=lead.referred_by_id)
-            ).distinct()
+            referred.queryset = including(referred.queryset, lead.referred_by_id)
         return form
 
     def save_lead(self, form):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.core.ownership import assignable_owners
+from apps.core.querysets import including
 from apps.customers.models import Customer
 from apps.opportunities import selectors, services
 from apps.opportunities.choices import OpportunityKind, RiskKind, RiskStatus, Stage
@@ -39,14 +40,14 @@ class OpportunityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         customers = Customer.objects.visible_to(user).active()
-        if opportunity is not None:
-            customers = customers | Customer.objects.filter(pk=opportunity.customer_id)
-        self.fields["customer"].queryset = customers.order_by("name")
-        self.fields["lead"].queryset = selectors.visible_leads(user=user).order_by("company_name")
         owners = assignable_owners(user)
         if opportunity is not None:
-            owners = owners | User.objects.filter(pk=opportunity.owner_id)
-        self.fields["owner"].queryset = owners.distinct().order_by("username")
+            # The current customer and owner stay choosable even if not picked anew.
+            customers = including(customers, opportunity.customer_id)
+            owners = including(owners, opportunity.owner_id)
+        self.fields["customer"].queryset = customers.order_by("name")
+        self.fields["lead"].queryset = selectors.visible_leads(user=user).order_by("company_name")
+        self.fields["owner"].queryset = owners.order_by("username")
         if user.is_rep and not user.sees_everything:
             # A rep always owns what they create; the owner of an existing one stays.
             del self.fields["owner"]

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import TimeStampedModel, VersionedModel
 from apps.core.scoping import ScopedQuerySet, visible_user_ids
 from apps.opportunities.calculations import roi_percent
 from apps.opportunities.choices import (
@@ -21,7 +21,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))]
 
 
-class PipelineSettings(models.Model):
+class PipelineSettings(VersionedModel, models.Model):
     """Organisation-wide pipeline switches. One row."""
 
     solution_pre_review = models.BooleanField(
@@ -69,7 +69,7 @@ class OpportunityChildQuerySet(ScopedQuerySet):
         return Q(opportunity__in=Opportunity.objects.visible_to(user).values("pk"))
 
 
-class Opportunity(TimeStampedModel):
+class Opportunity(VersionedModel, TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     customer = models.ForeignKey(
         "customers.Customer",
@@ -186,7 +186,7 @@ class StageChange(models.Model):
         return f"{self.opportunity}: {self.from_stage} → {self.to_stage}"
 
 
-class SpinNote(TimeStampedModel):
+class SpinNote(VersionedModel, TimeStampedModel):
     """Needs discovery notes: situation, problem, implication, need-payoff (SPEC §1.2)."""
 
     opportunity = models.ForeignKey(
@@ -218,7 +218,7 @@ class SpinNote(TimeStampedModel):
         return f"SPIN {self.opportunity}"
 
 
-class Proposal(TimeStampedModel):
+class Proposal(VersionedModel, TimeStampedModel):
     """The solution proposal (SPEC §1.2): ROI % = (expected gain − cost) ÷ cost × 100."""
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="proposals")
@@ -260,7 +260,7 @@ class Proposal(TimeStampedModel):
         return roi_percent(expected_gain=self.expected_gain, cost=self.cost_budget)
 
 
-class Risk(TimeStampedModel):
+class Risk(VersionedModel, TimeStampedModel):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="risks")
     kind = models.CharField(_("kind"), max_length=24, choices=RiskKind.choices)
     description = models.TextField(_("description"))

@@ -8,15 +8,18 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.credits import check_credit_split
+from apps.core.dates import check_business_date
 from apps.core.kpi_facts import kpi_facts_changed
 from apps.core.ownership import OwnerMessages, resolve_owner
 from apps.core.permissions import SELLING_ROLES, is_rep, require
 from apps.core.services import audit_record, audit_value
+from apps.core.versions import check_version
 from apps.customers.models import Customer
 from apps.opportunities import permissions, selectors
 from apps.opportunities.choices import (
@@ -50,11 +53,12 @@ def creditable_reps(actor, opportunity: Opportunity | None = None):
     plus those who already hold a credit on ``opportunity`` (so an owner can re-split)."""
     people = User.objects.visible_to(actor).filter(is_active=True, role__in=SELLING_ROLES)
     if opportunity is not None and opportunity.pk:
-        people = people | User.objects.filter(
-            pk__in=OpportunityCredit.objects.filter(opportunity=opportunity).values("rep"),
-            is_active=True,
+        holders = OpportunityCredit.objects.filter(opportunity=opportunity, rep__is_active=True)
+        # One filter, no queryset union (an OR of querysets breaks when either is DISTINCT).
+        people = User.objects.filter(
+            Q(pk__in=people.values("pk")) | Q(pk__in=holders.values("rep"))
         )
-    return people.distinct()
+    return people
 
 
 def _owner_messages() -> OwnerMessages:
@@ -164,6 +168,12 @@ def opportunity_create(
     amount = _check_money(
         expected_amount, "expected_amount", errors, label=_("The expected amount")
     )
+    check_business_date(
+        expected_close_on,
+        field="expected_close_on",
+        label=_("The expected close date"),
+        errors=errors,
+    )
     rows: list[tuple] = []
     if credits:
         try:
@@ -255,9 +265,12 @@ AUDITED_FIELDS = ("owner", "customer", "expected_amount", "negotiated_price")
 
 
 @transaction.atomic
-def opportunity_update(*, actor, opportunity: Opportunity, **fields) -> Opportunity:
+def opportunity_update(
+    *, actor, opportunity: Opportunity, expected_version=None, **fields
+) -> Opportunity:
     """Change an opportunity's facts. Negotiation terms (price, delivery cycle, service terms)
     may only be changed while it is in negotiation. Owner, customer and money are audited."""
+    check_version(opportunity, expected_version)
     require(
         permissions.can_change_opportunity(actor, opportunity),
         _("You may not change this opportunity."),
@@ -287,6 +300,13 @@ def opportunity_update(*, actor, opportunity: Opportunity, **fields) -> Opportun
     if "expected_amount" in fields:
         fields["expected_amount"] = _check_money(
             fields["expected_amount"], "expected_amount", errors, label=_("The expected amount")
+        )
+    if fields.get("expected_close_on") not in (None, opportunity.expected_close_on):
+        check_business_date(
+            fields["expected_close_on"],
+            field="expected_close_on",
+            label=_("The expected close date"),
+            errors=errors,
         )
     if "negotiated_price" in fields:
         fields["negotiated_price"] = _check_money(
@@ -493,7 +513,8 @@ def spin_note_create(*, actor, opportunity: Opportunity, **fields) -> SpinNote:
 
 
 @transaction.atomic
-def spin_note_update(*, actor, note: SpinNote, **fields) -> SpinNote:
+def spin_note_update(*, actor, note: SpinNote, expected_version=None, **fields) -> SpinNote:
+    check_version(note, expected_version)
     require(
         permissions.can_change_part(actor, note), _("You may not change notes of this opportunity.")
     )
@@ -713,7 +734,8 @@ def risk_create(
 
 
 @transaction.atomic
-def risk_update(*, actor, risk: Risk, **fields) -> Risk:
+def risk_update(*, actor, risk: Risk, expected_version=None, **fields) -> Risk:
+    check_version(risk, expected_version)
     require(
         permissions.can_change_part(actor, risk), _("You may not change risks of this opportunity.")
     )

@@ -175,6 +175,7 @@ class OpportunityWriteView(ServiceFormView):
 
 
 class OpportunityUpdateView(OpportunityWriteView):
+    version_check = True
     form_class = OpportunityUpdateForm
     template_name = "opportunities/opportunity_form.html"
     form_takes_user = True
@@ -337,6 +338,7 @@ class RiskCreateView(OpportunityWriteView):
 
 
 class RiskUpdateView(ServiceFormView):
+    version_check = True
     model = Risk
     form_class = RiskForm
     template_name = "opportunities/child_form.html"

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filters import OwnedFilterSet, visible_people
+from apps.core.filters import BusinessDateFilter, OwnedFilterSet, visible_people
 from apps.performance import periods
 from apps.performance.choices import Cycle, PeriodKind
 from apps.performance.models import PdcaNote, PeriodSetting, Target, WeightScheme
@@ -98,7 +98,7 @@ class WeightSchemeFilter(django_filters.FilterSet):
     that date."""
 
     cycle = django_filters.ChoiceFilter(label=_("Cycle"), choices=Cycle.choices)
-    in_force_on = django_filters.DateFilter(
+    in_force_on = BusinessDateFilter(
         label=_("In force on"),
         method="filter_in_force_on",
         widget=forms.DateInput(attrs={"type": "date"}),

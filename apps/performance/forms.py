@@ -53,6 +53,9 @@ class TeamTotalForm(forms.Form):
 
 class TargetRowForm(forms.Form):
     rep = forms.IntegerField(widget=forms.HiddenInput)
+    #: The version of the rep's target the row was opened on (0: none yet): a target changed
+    #: by someone else since is not overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     sales_target = _amount(_("Sales target"))
     new_customer_sales_target = _amount(_("of which new customers"))
     repeat_sales_target = _amount(_("of which repeat"))

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import TimeStampedModel, VersionedModel
 from apps.core.scoping import scoped_queryset
 from apps.performance import calculations, periods
 from apps.performance.calculations import DEFAULT_CAP
@@ -24,7 +24,7 @@ class OrganisationWideQuerySet(models.QuerySet):
         return self if user.is_authenticated else self.none()
 
 
-class Target(TimeStampedModel):
+class Target(VersionedModel, TimeStampedModel):
     """A rep's targets for one period (a month, fiscal quarter or fiscal year).
 
     ``period_key`` is the :mod:`apps.performance.periods` key; ``period_kind`` and
@@ -105,10 +105,10 @@ class Target(TimeStampedModel):
 
     @property
     def period(self) -> periods.Period:
-        return periods.parse_period(self.period_key)
+        return periods.parse_period(self.period_key, business_range=False)
 
 
-class PeriodSetting(TimeStampedModel):
+class PeriodSetting(VersionedModel, TimeStampedModel):
     """Organisation-wide facts of a period: the industry growth rate and the challenge margin.
 
     The sales-growth target of the period is ``industry_growth_rate + challenge_margin``
@@ -216,7 +216,7 @@ class WeightSchemeItem(models.Model):
         return f"{self.get_kpi_display()} {self.weight}"
 
 
-class PdcaNote(TimeStampedModel):
+class PdcaNote(VersionedModel, TimeStampedModel):
     """A rep's plan–do–check–act notes for one fiscal quarter (SPEC §1.4)."""
 
     rep = models.ForeignKey(

@@ -164,11 +164,38 @@ def period_containing(kind: str, day) -> Period:
     return Period(kind, start, add_months(start, _SPAN_MONTHS[kind]))
 
 
-def parse_period(key: str) -> Period:
-    """The period named by ``key`` ("2026-10", "2026-Q4" or "2026"); ``ValueError`` otherwise.
+def business_period_error(period: Period) -> str | None:
+    """Why ``period`` cannot be used (it lies wholly outside the business date range of
+    :mod:`apps.core.dates`), or ``None`` when it overlaps that range."""
+    from django.utils.translation import gettext as _
+
+    from apps.core.dates import business_date_range
+
+    earliest, latest = business_date_range()
+    if period.end > earliest and period.start <= latest:
+        return None
+    message = _("%(key)s is outside the business dates: use a period from %(first)s to %(last)s.")
+    return message % {
+        "key": period.key,
+        "first": period_containing(period.kind, earliest).key,
+        "last": period_containing(period.kind, latest).key,
+    }
+
+
+def parse_period(key: str, *, business_range: bool = True) -> Period:
+    """The period named by ``key`` ("2026-10", "2026-Q4" or "2026"); ``ValueError`` otherwise,
+    also (unless ``business_range`` is false) for a period wholly outside the business date
+    range (:func:`business_period_error`), e.g. "0001-01".
 
     The error messages are shown to users (forms, API), so they are translated.
     """
+    period = _parse_period(key)
+    if business_range and (message := business_period_error(period)):
+        raise ValueError(message)
+    return period
+
+
+def _parse_period(key: str) -> Period:
     from django.utils.translation import gettext as _
 
     if not isinstance(key, str):

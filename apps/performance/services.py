@@ -14,15 +14,25 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.choices import Role
+from apps.core.dates import check_business_date
+from apps.core.kpi_facts import kpi_periods_changed
 from apps.core.permissions import require
 from apps.core.services import audit_record, audit_value
+from apps.core.versions import (
+    STALE_MESSAGE,
+    StaleRowsError,
+    StaleVersionError,
+    check_version,
+    version_of,
+)
 from apps.performance import periods, permissions
 from apps.performance.calculations import DEFAULT_CAP, money
-from apps.performance.choices import CYCLE_KPIS, Cycle, Kpi, SchemePreset
+from apps.performance.choices import CYCLE_KPIS, CYCLE_PERIOD_KIND, Cycle, Kpi, SchemePreset
 from apps.performance.models import (
     PdcaNote,
     PeriodSetting,
@@ -195,6 +205,10 @@ def weight_scheme_create(
         errors["preset"] = [_("Unknown preset %(value)s.") % {"value": preset}]
     if not isinstance(effective_from, dt.date) or isinstance(effective_from, dt.datetime):
         errors["effective_from"] = [_("Enter the date from which the scheme applies.")]
+    else:
+        check_business_date(
+            effective_from, field="effective_from", label=_("The effective date"), errors=errors
+        )
     name = (name or "").strip()
     if len(name) > 120:
         errors["name"] = [_("A name has at most 120 characters.")]
@@ -241,6 +255,10 @@ def weight_scheme_create(
     WeightSchemeItem.objects.bulk_create(
         WeightSchemeItem(scheme=scheme, **item) for item in cleaned
     )
+    # The scheme in force at a period's start scores it: every period of the cycle starting on
+    # or after ``effective_from`` is now scored by this version (a new version always takes
+    # effect after the latest one, so no earlier period changes).
+    kpi_periods_changed(period_kind=CYCLE_PERIOD_KIND[cycle], starting_on=effective_from)
     audit_record(
         actor=actor,
         action="weight_scheme.create",
@@ -370,12 +388,15 @@ def _clean_target_values(values: dict, prefix: str, errors: dict) -> dict:
     return cleaned
 
 
-def _write_target(*, actor, rep, period, values: dict, existing: Target | None) -> Target | None:
-    """Insert or update one target and audit the change; ``None`` if nothing changed."""
+def _write_target(
+    *, actor, rep, period, values: dict, existing: Target | None
+) -> tuple[Target | None, bool]:
+    """Insert or update one target and audit the change. Returns the target (``None`` when
+    there is none and nothing to create) and whether anything was written."""
     setter = actor if actor is not None and actor.is_authenticated else None
     if existing is None:
         if all(value is None for value in values.values()):
-            return None
+            return None, False
         target = Target.objects.create(
             rep=rep,
             period_key=period.key,
@@ -393,7 +414,7 @@ def _write_target(*, actor, rep, period, values: dict, existing: Target | None) 
             if getattr(existing, field) != value
         }
         if not changes:
-            return existing
+            return existing, False
         for field, value in values.items():
             setattr(existing, field, value)
         existing.set_by = setter
@@ -407,14 +428,23 @@ def _write_target(*, actor, rep, period, values: dict, existing: Target | None) 
         subject_user=rep,
         changes={"period": period.key, **changes},
     )
-    return target
+    return target, True
 
 
 @transaction.atomic
-def target_set(*, actor, rep, period_key: str, must_be_new: bool = False, **values) -> Target:
+def target_set(
+    *,
+    actor,
+    rep,
+    period_key: str,
+    must_be_new: bool = False,
+    expected_version=None,
+    **values,
+) -> Target:
     """Create or update ``rep``'s target for one period (a manager for their team members,
     HR and admins for anyone). ``values``: any of :data:`TARGET_FIELDS`; a field left out keeps
-    its current value. With ``must_be_new`` an existing target is refused (API create)."""
+    its current value. With ``must_be_new`` an existing target is refused (API create); with
+    ``expected_version`` a target changed since that version is refused (nothing written)."""
     _enforce(permissions.can_write_targets, actor, _("Only managers, HR and admins set targets."))
     unknown = set(values) - set(TARGET_FIELDS)
     if unknown:
@@ -428,6 +458,7 @@ def target_set(*, actor, rep, period_key: str, must_be_new: bool = False, **valu
     existing = None
     if period is not None and "rep" not in errors:
         existing = Target.objects.select_for_update().filter(rep=rep, period_key=period.key).first()
+        check_version(existing, expected_version)
     if must_be_new and existing is not None:
         errors["period"] = [
             _("%(rep)s already has a target for %(period)s: change that one instead.")
@@ -438,9 +469,14 @@ def target_set(*, actor, rep, period_key: str, must_be_new: bool = False, **valu
     cleaned = _clean_target_values(merged, "", errors)
     if errors:
         raise ValidationError(errors)
-    target = _write_target(actor=actor, rep=rep, period=period, values=cleaned, existing=existing)
+    target, changed = _write_target(
+        actor=actor, rep=rep, period=period, values=cleaned, existing=existing
+    )
     if target is None:
         raise ValidationError({"sales_target": [_("Enter at least one target.")]})
+    if changed:
+        # The rep's scorecard of that period is scored against the new target.
+        kpi_periods_changed(period_keys=[period.key], rep_ids=[rep.pk])
     return target
 
 
@@ -458,7 +494,10 @@ def team_targets_save(
     ``rows``: ``[{"rep": user or id, <target fields>...}]``, one per rep of the team. When
     ``team_sales_total`` is given, the reps' sales targets must add up to it exactly; otherwise
     the message says by how much they differ. Every change is audited (targets drive pay).
-    Returns the saved targets.
+    A row's optional ``version`` is the version of the rep's target the row was opened on (0:
+    none yet); when a target has changed since, nothing is saved
+    (:class:`~apps.core.versions.StaleRowsError`, saying what changed). Returns the saved
+    targets.
     """
     _enforce(permissions.can_write_targets, actor, _("Only managers, HR and admins set targets."))
     errors: dict[str, list[str]] = {}
@@ -469,6 +508,7 @@ def team_targets_save(
     )
     members = {rep.pk: rep for rep in User.objects.filter(team=team, role=Role.REP)}
     cleaned_rows: list[tuple] = []
+    expected_versions: dict[int, int | None] = {}
     seen: set[int] = set()
     for index, row in enumerate(rows or []):
         rep = members.get(_as_id(row.get("rep")))
@@ -498,6 +538,7 @@ def team_targets_save(
                 for message in messages
             )
         cleaned_rows.append((rep, values))
+        expected_versions[rep.pk] = row.get("version")
     if not rows:
         errors.setdefault("targets", []).append(_("The team has no reps to set targets for."))
     if team_sales_total not in (None, ""):
@@ -540,14 +581,58 @@ def team_targets_save(
             period_key=period.key, rep_id__in=[rep.pk for rep, _values in cleaned_rows]
         )
     }
+    _check_row_versions(cleaned_rows, expected_versions, existing)
     saved = []
+    changed_reps = []
     for rep, values in cleaned_rows:
-        target = _write_target(
+        target, changed = _write_target(
             actor=actor, rep=rep, period=period, values=values, existing=existing.get(rep.pk)
         )
         if target is not None:
             saved.append(target)
+        if changed:
+            changed_reps.append(rep.pk)
+    if changed_reps:
+        kpi_periods_changed(period_keys=[period.key], rep_ids=changed_reps)
     return saved
+
+
+def _check_row_versions(cleaned_rows, expected_versions: dict, existing: dict) -> None:
+    """Refuse the whole save when a row's target changed since the row was opened."""
+    labels = _target_field_labels()
+    problems: list[str] = []
+    current_versions: dict[int, int] = {}
+    for index, (rep, values) in enumerate(cleaned_rows):
+        expected = expected_versions.get(rep.pk)
+        if expected in (None, ""):
+            continue
+        target = existing.get(rep.pk)
+        try:
+            if target is None:
+                if int(expected) != 0:
+                    raise StaleVersionError(current=target, expected=expected)
+            else:
+                check_version(target, int(expected))
+        except (StaleVersionError, ValueError):
+            current = {field: getattr(target, field, None) for field in TARGET_FIELDS}
+            differences = "; ".join(
+                _("%(field)s now %(theirs)s, yours %(yours)s")
+                % {
+                    "field": capfirst(labels[field]),
+                    "theirs": "—" if current[field] is None else current[field],
+                    "yours": "—" if values[field] is None else values[field],
+                }
+                for field in TARGET_FIELDS
+                if current[field] != values[field]
+            )
+            message = str(STALE_MESSAGE) + (f" {differences}." if differences else "")
+            problems.append(
+                _("Row %(row)s (%(rep)s): %(message)s")
+                % {"row": index + 1, "rep": rep, "message": message}
+            )
+            current_versions[rep.pk] = version_of(target)
+    if problems:
+        raise StaleRowsError({"targets": problems}, current_versions=current_versions)
 
 
 # -- period settings --------------------------------------------------------------------------
@@ -555,7 +640,12 @@ def team_targets_save(
 
 @transaction.atomic
 def period_setting_set(
-    *, actor, period_key: str, industry_growth_rate, challenge_margin=Decimal("5")
+    *,
+    actor,
+    period_key: str,
+    industry_growth_rate,
+    challenge_margin=Decimal("5"),
+    expected_version=None,
 ) -> PeriodSetting:
     """Create or update the industry growth rate and challenge margin of a period (HR, admin).
 
@@ -578,7 +668,9 @@ def period_setting_set(
     if errors:
         raise ValidationError(errors)
     setting = PeriodSetting.objects.select_for_update().filter(period_key=period.key).first()
-    before = {f: audit_value(getattr(setting, f)) for f in values} if setting is not None else {}
+    check_version(setting, expected_version)
+    previous = {f: getattr(setting, f) for f in values} if setting is not None else {}
+    before = {f: audit_value(value) for f, value in previous.items()}
     if setting is None:
         setting = PeriodSetting(
             period_key=period.key, period_kind=period.kind, period_start=period.start
@@ -593,6 +685,10 @@ def period_setting_set(
         target=setting,
         changes={field: [before.get(field), audit_value(value)] for field, value in values.items()},
     )
+    if any(previous.get(field) != value for field, value in values.items()):
+        # The period's growth target (industry growth + margin) scores every rep of that
+        # period; it scores no other period.
+        kpi_periods_changed(period_keys=[period.key])
     return setting
 
 

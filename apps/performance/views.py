@@ -21,6 +21,7 @@ from apps.core.mixins import (
 )
 from apps.core.models import AuditEntry
 from apps.core.permissions import is_rep
+from apps.core.versions import StaleRowsError, version_of
 from apps.performance import periods, permissions, selectors, services
 from apps.performance.calculations import split_evenly
 from apps.performance.choices import CYCLE_PERIOD_KIND, Cycle, SchemePreset
@@ -115,7 +116,7 @@ class TeamTargetsView(LoginRequiredMixin, TemplateView):
         rows = []
         for rep in reps:
             target = existing.get(rep.pk)
-            row = {"rep": rep.pk}
+            row = {"rep": rep.pk, "version": version_of(target)}
             if target is not None:
                 row.update({field: getattr(target, field) for field in TARGET_FIELDS})
             rows.append(row)
@@ -193,6 +194,10 @@ class TeamTargetsView(LoginRequiredMixin, TemplateView):
             )
         except ValidationError as exc:
             errors = exc.message_dict
+            if isinstance(exc, StaleRowsError):
+                # Show the rows as the user entered them, now based on the current versions.
+                formset = TargetRowFormSet(self._with_versions(formset, exc.current_versions))
+                formset.is_valid()
             if "team_sales_total" in errors:
                 total_form.add_error("team_sales_total", errors["team_sales_total"])
             if "period" in errors:
@@ -212,6 +217,14 @@ class TeamTargetsView(LoginRequiredMixin, TemplateView):
         )
         query = urlencode({"period": period.key, "team": team.pk})
         return redirect(f"{reverse('performance:target-list')}?{query}")
+
+    def _with_versions(self, formset, current_versions: dict):
+        data = self.request.POST.copy()
+        for form in formset:
+            rep_id = form.cleaned_data.get("rep")
+            if rep_id in current_versions:
+                data[form.add_prefix("version")] = str(current_versions[rep_id])
+        return data
 
     def _split(self, chooser, team, period, total_form, formset):
         """Fill each rep's sales target with an even share of the team total (not saved)."""

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.filters import BusinessDateFilter
 from apps.reminders.choices import ReminderStatus
 from apps.reminders.models import Reminder
 from apps.reminders.rules import registry
@@ -23,12 +24,8 @@ class ReminderFilter(django_filters.FilterSet):
         empty_label=_("All"),
         method="filter_unread",
     )
-    due_after = django_filters.DateFilter(
-        label=_("Due from"), field_name="due_on", lookup_expr="gte"
-    )
-    due_before = django_filters.DateFilter(
-        label=_("Due to"), field_name="due_on", lookup_expr="lte"
-    )
+    due_after = BusinessDateFilter(label=_("Due from"), field_name="due_on", lookup_expr="gte")
+    due_before = BusinessDateFilter(label=_("Due to"), field_name="due_on", lookup_expr="lte")
 
     def filter_unread(self, queryset, name, value):
         return queryset.filter(read_at__isnull=value == "true")

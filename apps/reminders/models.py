@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.models import VersionedModel
 from apps.core.scoping import ScopedQuerySet, sees_everything
 from apps.reminders.choices import ExceptionKind, ReminderStatus
 
@@ -39,7 +40,7 @@ class CalendarException(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
-class ReminderRule(models.Model):
+class ReminderRule(VersionedModel, models.Model):
     """The switch and parameters of one rule class (``apps.reminders.rules``)."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
@@ -179,7 +180,7 @@ class Reminder(models.Model):
         return self.status == ReminderStatus.OPEN
 
 
-class NotificationPreference(models.Model):
+class NotificationPreference(VersionedModel, models.Model):
     """How one person wants one rule's reminders: in the inbox, by e-mail, both or neither."""
 
     user = models.ForeignKey(
@@ -203,7 +204,7 @@ class NotificationPreference(models.Model):
         return f"{self.user} {self.rule.code}"
 
 
-class DigestPreference(models.Model):
+class DigestPreference(VersionedModel, models.Model):
     """A person who wants one e-mail a day with the day's new reminders instead of one each."""
 
     user = models.OneToOneField(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.services import audit_record
+from apps.core.versions import check_version
 from apps.reminders import permissions
 from apps.reminders.calendar import load_calendar
 from apps.reminders.choices import ExceptionKind, ReminderStatus
@@ -62,9 +63,12 @@ def _rule_row(code: str) -> ReminderRule:
 
 
 @transaction.atomic
-def rule_update(*, actor, rule: ReminderRule, enabled: bool, params: dict) -> ReminderRule:
+def rule_update(
+    *, actor, rule: ReminderRule, enabled: bool, params: dict, expected_version=None
+) -> ReminderRule:
     """Switch a rule on/off and set its parameters (HR/admin); raises ``ValidationError`` with
     one key per bad parameter and saves nothing then."""
+    check_version(rule, expected_version)
     if not permissions.can_configure(actor):
         raise PermissionDenied
     definition = rule.definition

@@ -146,6 +146,7 @@ class RuleListView(ConfigurationMixin, ListView):
 
 
 class RuleEditView(ServiceFormView):
+    version_check = True
     template_name = "reminders/rule_form.html"
     form_class = RuleForm
     write_rule = permissions.can_configure

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filters import OwnedFilterSet
+from apps.core.filters import BusinessDateFilter, OwnedFilterSet
 from apps.customers.models import Customer
 from apps.sales.choices import DeliveryStatus, QuestionState, ReceivableState
 from apps.sales.models import Delivery, DeliveryQuestion, Order, Payment, Receivable
@@ -69,10 +69,10 @@ class ReceivableFilter(SalesFilterSet):
     customer = django_filters.ModelChoiceFilter(
         label=_("Customer"), field_name="order__customer", queryset=visible_customers
     )
-    issued_after = django_filters.DateFilter(
+    issued_after = BusinessDateFilter(
         label=_("Issued from"), field_name="issued_on", lookup_expr="gte"
     )
-    issued_before = django_filters.DateFilter(
+    issued_before = BusinessDateFilter(
         label=_("Issued to"), field_name="issued_on", lookup_expr="lte"
     )
 
@@ -155,10 +155,10 @@ class DeliveryFilter(SalesFilterSet):
 
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DeliveryStatus.choices)
     order = django_filters.NumberFilter(label=_("Order"), widget=forms.HiddenInput)
-    delivered_after = django_filters.DateFilter(
+    delivered_after = BusinessDateFilter(
         label=_("Delivered from"), field_name="delivered_on", lookup_expr="gte"
     )
-    delivered_before = django_filters.DateFilter(
+    delivered_before = BusinessDateFilter(
         label=_("Delivered to"), field_name="delivered_on", lookup_expr="lte"
     )
 
@@ -206,7 +206,7 @@ class AgingFilter(SalesFilterSet):
     owner_field = "order__owner"
     date_field = "due_on"
 
-    as_of = django_filters.DateFilter(label=_("As of"), method="filter_as_of")
+    as_of = BusinessDateFilter(label=_("As of"), method="filter_as_of")
     customer = django_filters.ModelChoiceFilter(
         label=_("Customer"), field_name="order__customer", queryset=visible_customers
     )

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import TimeStampedModel, VersionedModel
 from apps.core.scoping import ScopedQuerySet, visible_user_ids
 from apps.sales.choices import DEFAULT_CREDIT_TERM_DAYS, DeliveryStatus
 
@@ -32,7 +32,7 @@ class OrderQuerySet(OrderScopedQuerySet):
     order_path = ""
 
 
-class Order(TimeStampedModel):
+class Order(VersionedModel, TimeStampedModel):
     """A signed contract. Sales are recognised on ``signed_on`` (SPEC §2.2)."""
 
     number = models.CharField(_("contract number"), max_length=64, unique=True)
@@ -117,7 +117,7 @@ class OrderCredit(models.Model):
         return f"{self.order} {self.rep} {self.percent}%"
 
 
-class Delivery(TimeStampedModel):
+class Delivery(VersionedModel, TimeStampedModel):
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="deliveries"
     )
@@ -153,7 +153,7 @@ class DeliveryQuestionQuerySet(OrderScopedQuerySet):
     order_path = "delivery__order"
 
 
-class DeliveryQuestion(TimeStampedModel):
+class DeliveryQuestion(VersionedModel, TimeStampedModel):
     delivery = models.ForeignKey(
         Delivery, verbose_name=_("delivery"), on_delete=models.CASCADE, related_name="questions"
     )

@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.credits import check_credit_split
+from apps.core.dates import check_business_date
 from apps.core.kpi_facts import kpi_facts_changed
 from apps.core.ownership import OwnerMessages, resolve_owner
 from apps.core.permissions import SELLING_ROLES, require
 from apps.core.services import audit_record, audit_value
+from apps.core.versions import check_version
 from apps.customers.choices import CustomerStatus
 from apps.customers.models import Customer
 from apps.opportunities.choices import OPEN_STAGES, Stage
@@ -113,6 +115,8 @@ def _date(value, field: str, errors: dict, *, label: str, allow_future: bool = F
             return None
     if not allow_future and value > _today():
         errors[field] = [_("%(label)s cannot be in the future.") % {"label": label}]
+    elif not check_business_date(value, field=field, label=label, errors=errors):
+        return None
     return value
 
 
@@ -375,6 +379,7 @@ def order_update(
     owner=None,
     number: str | None = None,
     notes: str | None = None,
+    expected_version=None,
 ) -> Order:
     """Change an order's amount, signing date, owner, number or notes (``None`` = keep).
 
@@ -382,6 +387,7 @@ def order_update(
     future nor after an invoice or a delivery of the order. When a non-shared order changes
     owner, its 100% credit follows. Changes are audited.
     """
+    check_version(order, expected_version)
     _order_write_check(actor, order)
     order = Order.objects.select_for_update().get(pk=order.pk)
     errors: dict[str, list[str]] = {}
@@ -574,9 +580,11 @@ def delivery_update(
     description: str | None = None,
     status: str | None = None,
     delivered_on=None,
+    expected_version=None,
 ) -> Delivery:
     """Change a delivery. ``None`` keeps a field, except ``delivered_on``, which is cleared
     unless the (new) status is delivered."""
+    check_version(delivery, expected_version)
     order = delivery.order
     _order_write_check(actor, order)
     errors: dict[str, list[str]] = {}
@@ -703,6 +711,15 @@ def receivable_create(
         due_on = _date(due_on, "due_on", errors, label=_("The due date"), allow_future=True)
         if "due_on" not in errors and "issued_on" not in errors and due_on < issued_on:
             errors["due_on"] = [_("The due date cannot be before the issue date.")]
+    elif not errors.keys() & {"issued_on", "credit_term_days"}:
+        # The due date the credit term gives must be a business date too (and computable).
+        try:
+            computed_due_on = issued_on + datetime.timedelta(days=credit_term_days)
+        except OverflowError:
+            computed_due_on = datetime.date.max
+        check_business_date(
+            computed_due_on, field="credit_term_days", label=_("The due date"), errors=errors
+        )
     if "amount" not in errors:
         invoiced = selectors.order_receivable_total(order=order)
         room = order.amount - invoiced

@@ -9,7 +9,8 @@ not change it (403).
 from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -204,6 +205,7 @@ class OrderCreateView(ServiceFormView):
 
 
 class OrderUpdateView(OrderWriteView):
+    version_check = True
     model = Order
     template_name = "sales/order_form.html"
     form_class = OrderUpdateForm
@@ -242,9 +244,8 @@ class OrderCreditsView(OrderWriteView):
     def people(self):
         creditable = permissions.creditable_people(self.request.user, self.order.owner)
         holders = self.order.credits.values("rep")
-        return User.objects.filter(pk__in=creditable.values("pk")) | User.objects.filter(
-            pk__in=holders
-        )
+        # One filter, no queryset union (an OR of querysets breaks when either is DISTINCT).
+        return User.objects.filter(Q(pk__in=creditable.values("pk")) | Q(pk__in=holders))
 
     def get_initial(self):
         return [
@@ -295,6 +296,7 @@ class DeliveryWriteView(OrderWriteView):
 
 
 class DeliveryUpdateView(DeliveryWriteView):
+    version_check = True
     template_name = "sales/delivery_form.html"
     form_class = DeliveryForm
     success_message = gettext_lazy("Changes saved.")
@@ -528,7 +530,13 @@ class AgingExportView(LoginRequiredMixin, TemplateView):
     """The aging table as CSV (cells starting with = + - @ neutralised)."""
 
     def get(self, request, *args, **kwargs):
-        _filterset, aging = _aging(request)
+        filterset, aging = _aging(request)
+        if filterset.is_bound and not filterset.is_valid():
+            # Never export another day's figures than the one asked for: say why instead.
+            problems = [str(error) for errors in filterset.errors.values() for error in errors]
+            return HttpResponseBadRequest(
+                " ".join(problems), content_type="text/plain; charset=utf-8"
+            )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="aging-{aging["as_of"].isoformat()}.csv"'

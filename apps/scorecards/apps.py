@@ -8,7 +8,13 @@ class ScorecardsConfig(AppConfig):
     verbose_name = _("Scorecards")
 
     def ready(self):
-        from apps.core.kpi_facts import facts_changed
-        from apps.scorecards.receivers import mark_stale_on_facts_changed
+        from apps.core.kpi_facts import facts_changed, periods_changed
+        from apps.scorecards.receivers import (
+            mark_stale_on_facts_changed,
+            mark_stale_on_periods_changed,
+        )
 
         facts_changed.connect(mark_stale_on_facts_changed, dispatch_uid="scorecards-mark-stale")
+        periods_changed.connect(
+            mark_stale_on_periods_changed, dispatch_uid="scorecards-mark-periods-stale"
+        )

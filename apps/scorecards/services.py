@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,13 +52,16 @@ def _update_fields() -> list[str]:
 def parse_period_key(key) -> period_lib.Period:
     """The period of ``key``, or a ValidationError naming ``period``."""
     try:
-        return period_lib.parse_period(key)
+        period = period_lib.parse_period(key, business_range=False)
     except (ValueError, TypeError) as error:
         message = _(
             "%(key)s is not a period: use YYYY-MM for a month (2026-10), YYYY-Qn for a quarter "
             "(2026-Q4) or YYYY for a year (2026)."
         ) % {"key": repr(key)}
         raise ValidationError({"period": [message]}) from error
+    if out_of_range := period_lib.business_period_error(period):
+        raise ValidationError({"period": [out_of_range]})
+    return period
 
 
 def chunk_size() -> int:
@@ -352,6 +355,46 @@ def scorecards_mark_stale(
     )
     Scorecard.objects.filter(rep__in=rep_ids, period_key__in=keys).update(stale=True)
     return len(rep_ids) * len(keys)
+
+
+@transaction.atomic
+def scorecards_mark_periods_stale(
+    *,
+    period_keys: Iterable[str] = (),
+    rep_ids: Iterable[int] | None = None,
+    period_kind: str | None = None,
+    starting_on: datetime.date | None = None,
+) -> int:
+    """Mark rep-periods stale whose inputs (targets, period settings, weight scheme) changed
+    (see :func:`apps.core.kpi_facts.kpi_periods_changed`). Returns the number marked.
+
+    ``rep_ids`` given: exactly those reps for ``period_keys`` (a scorecard not yet computed is
+    computed by the refresh). ``rep_ids=None``: every rep-period that has a scorecard among
+    ``period_keys`` or, with ``period_kind`` and ``starting_on``, of that kind starting on or
+    after ``starting_on``. Three queries whatever the number of reps and periods."""
+    keys = sorted({parse_period_key(key).key for key in period_keys})
+    now = timezone.now()
+    if rep_ids is not None:
+        rep_ids = sorted({int(pk) for pk in rep_ids if pk is not None})
+        pairs = [(rep, key) for rep in rep_ids for key in keys]
+        cards = Scorecard.objects.filter(rep__in=rep_ids, period_key__in=keys)
+    else:
+        which = Q(period_key__in=keys)
+        if period_kind is not None and starting_on is not None:
+            which |= Q(period_kind=period_kind, period_start__gte=starting_on)
+        cards = Scorecard.objects.filter(which)
+        pairs = list(cards.values_list("rep_id", "period_key"))
+    if not pairs:
+        return 0
+    StaleRepPeriod.objects.bulk_create(
+        [StaleRepPeriod(rep_id=rep, period_key=key, marked_at=now) for rep, key in pairs],
+        update_conflicts=True,
+        unique_fields=["rep", "period_key"],
+        update_fields=["marked_at"],
+        batch_size=UPSERT_BATCH_SIZE,
+    )
+    cards.update(stale=True)
+    return len(pairs)
 
 
 def scorecards_refresh_stale() -> int:

@@ -6,6 +6,7 @@ is allowed to HR, admin and managers (403 otherwise) and goes through the servic
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from apps.accounts.models import User
 from apps.core.mixins import FilteredListMixin, ServiceFormView
 from apps.performance.choices import Kpi
-from apps.performance.periods import MONTH, period_containing, recent_periods
+from apps.performance.periods import MONTH, parse_period, period_containing, recent_periods
 from apps.scorecards import selectors, services
 from apps.scorecards.filters import ScorecardFilter
 from apps.scorecards.forms import RecomputeForm
@@ -125,6 +126,10 @@ class RecomputeView(ServiceFormView):
     form_class = RecomputeForm
 
     def perform_service(self, form):
+        try:  # say exactly why a key is refused (e.g. outside the business dates)
+            parse_period(form.cleaned_data["period"])
+        except ValueError as error:
+            raise ValidationError({"period": [str(error)]}) from error
         return services.recompute_job_create(
             period_key=form.cleaned_data["period"], requested_by=self.request.user
         )

@@ -110,9 +110,14 @@ def test_rep_cannot_filter_on_someone_elses_owner_id(cast, api_as, records):
 
 
 def test_rep_creates_a_customer_owned_by_themselves(cast, api_as):
+    # Issue #9: another owner was silently replaced by the rep (201); now a 403 naming it.
     response = api_as(cast.rep_a).post(
         CUSTOMERS, {"name": "Omega Ltd", "owner": cast.rep_b.pk, "email": "a@omega.example"}
     )
+    assert response.status_code == 403
+    assert list(response.json()) == ["owner"]
+    assert not Customer.objects.exists()
+    response = api_as(cast.rep_a).post(CUSTOMERS, {"name": "Omega Ltd", "email": "a@omega.example"})
     assert response.status_code == 201, response.content
     assert response.json()["owner"] == cast.rep_a.pk
     assert Customer.objects.get().email_key == "a@omega.example"

@@ -98,7 +98,6 @@ def test_hr_cannot_create_customers_and_nothing_is_saved(cast):
         ("name", {"name": "   "}, "needs a name"),
         ("email", {"email": "not-an-email"}, "valid e-mail"),
         ("company_size", {"company_size": "huge"}, "Unknown company size"),
-        ("lead_grade", {"lead_grade": "D"}, "Unknown lead grade"),
     ],
 )
 def test_bad_customer_input_is_refused_with_a_message_and_nothing_saved(
@@ -128,7 +127,6 @@ def test_customer_keeps_the_grade_and_the_referrer_of_its_lead(cast):
         owner=None,
         name=lead.company_name,
         lead=lead,
-        lead_grade=lead.grade,
         referred_by=referrer,
     )
     assert customer.lead == lead and customer.lead_grade == "A"
@@ -197,11 +195,15 @@ def test_manager_cannot_reassign_to_another_team(cast):
     assert not AuditEntry.objects.filter(action="customer.reassign").exists()
 
 
-def test_lead_grade_change_is_audited(cast):
+def test_the_lead_grade_is_not_a_customer_detail_anyone_edits(cast):
+    # It follows the linked lead (tests/customers/test_lead_grade.py); it used to be editable.
     customer = CustomerFactory(owner=cast.rep_a, lead_grade="B")
-    services.customer_update(actor=cast.manager_a, customer=customer, lead_grade="A")
-    entry = AuditEntry.objects.for_object(customer).get(action="customer.lead_grade")
-    assert entry.changes == {"lead_grade": ["B", "A"]}
+    with pytest.raises(ValidationError) as exc:
+        services.customer_update(actor=cast.manager_a, customer=customer, lead_grade="A")
+    assert "cannot be changed here" in _messages(exc, "lead_grade")
+    customer.refresh_from_db()
+    assert customer.lead_grade == "B"
+    assert not AuditEntry.objects.for_object(customer).exists()
 
 
 def test_hr_cannot_update_a_customer(cast):

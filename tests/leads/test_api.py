@@ -146,9 +146,16 @@ def test_a_rep_cannot_filter_their_way_into_other_leads(cast, api_as, leads):
 
 
 def test_create_grades_the_lead_and_forces_a_rep_to_own_it(cast, api_as):
-    response = api_as(cast.rep_a).post(
-        URL, {**NEW_LEAD, "owner": cast.rep_b.pk, "grade": "C"}, format="json"
-    )
+    # Issue #9: an owner or a grade a rep may not set was silently dropped (201); now refused.
+    api = api_as(cast.rep_a)
+    response = api.post(URL, {**NEW_LEAD, "owner": cast.rep_b.pk}, format="json")
+    assert response.status_code == 403
+    assert list(response.json()) == ["owner"]
+    response = api.post(URL, {**NEW_LEAD, "grade": "C"}, format="json")
+    assert response.status_code == 400
+    assert "/override-grade/" in response.json()["grade"][0]
+    assert not Lead.objects.exists()
+    response = api.post(URL, {**NEW_LEAD, "owner": cast.rep_a.pk}, format="json")
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["rubric_grade"], body["grade"], body["grade_override"]) == ("A", "A", "")
@@ -249,6 +256,12 @@ def test_patch_updates_regrades_and_checks_duplicates(cast, api_as):
     response = api.patch(
         f"{URL}{lead.pk}/", {"need_match": "high", "grade": "C", "notes": "hot"}, format="json"
     )
+    # Issue #9: the grade was silently dropped (200); it changes only through override-grade.
+    assert response.status_code == 400
+    assert list(response.json()) == ["grade"]
+    lead.refresh_from_db()
+    assert (lead.need_match, lead.grade) == ("medium", "B") and lead.notes != "hot"
+    response = api.patch(f"{URL}{lead.pk}/", {"need_match": "high", "notes": "hot"}, format="json")
     assert response.status_code == 200
     assert (response.json()["grade"], response.json()["notes"]) == ("B", "hot")  # 7 points
     response = api.patch(f"{URL}{lead.pk}/", {"company_name": "TAKEN NAME"}, format="json")

@@ -84,3 +84,12 @@ def test_demo_company_names_do_not_collide(built):
             )
             == []
         )
+
+
+def test_demo_customers_weigh_by_their_leads_grade_only(built):
+    # A customer's lead grade is its lead's grade in force; without a lead it has none.
+    assert not Customer.objects.filter(lead__isnull=True).exclude(lead_grade="").exists()
+    linked = Customer.objects.filter(lead__isnull=False).select_related("lead")
+    assert linked.exists()
+    for customer in linked:
+        assert customer.lead_grade == customer.lead.grade

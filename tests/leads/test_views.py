@@ -224,6 +224,33 @@ def test_edit_regrades_and_closed_leads_cannot_be_edited(cast, client_as):
     assert response["Location"] == url("lead-detail", closed)
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("distinct_choices", [False, True])
+def test_manager_edits_a_team_members_open_lead(
+    cast, client_as, monkeypatch, settings, language, distinct_choices
+):
+    """Issue #9: the edit page answered 500 for managers ("Cannot combine a unique query with
+    a non-unique query") when the owner choices were DISTINCT and OR-ed with the current
+    owner. The choices must work whatever the owner rule's queryset looks like."""
+    if distinct_choices:
+        from apps.leads import forms
+
+        original = forms.assignable_owners
+        monkeypatch.setattr(forms, "assignable_owners", lambda user: original(user).distinct())
+    lead = LeadFactory(owner=cast.rep_a, status="contacted", referred_by=None)
+    client = client_as(cast.manager_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(url("lead-update", lead))
+    assert response.status_code == 200
+    owners = set(response.context["form"].fields["owner"].queryset)
+    assert owners == {cast.manager_a, cast.rep_a, cast.rep_a2}
+    data = {**FORM, "company_name": lead.company_name, "owner": cast.rep_a2.pk}
+    response = client.post(url("lead-update", lead), data)
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert (lead.owner, lead.notes) == (cast.rep_a2, "Met on WeChat")
+
+
 # --- actions ----------------------------------------------------------------------------------
 
 

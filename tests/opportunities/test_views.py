@@ -341,6 +341,43 @@ def test_credit_form_offers_only_people_in_scope(cast, client_as):
     assert {cast.rep_a, cast.rep_a2, cast.manager_a} <= choices
 
 
+def test_edit_and_credit_choices_survive_distinct_querysets(cast, client_as, monkeypatch):
+    """Issue #9: a choice list built by OR-ing a DISTINCT queryset with another answered 500
+    ("Cannot combine a unique query with a non-unique query"). The owner/customer choices of
+    the edit form and the people a credit may go to must not depend on how the scope and owner
+    querysets are built."""
+    from apps.accounts.models import UserQuerySet
+    from apps.opportunities import forms
+
+    owners = forms.assignable_owners
+    monkeypatch.setattr(forms, "assignable_owners", lambda user: owners(user).distinct())
+    visible_to = UserQuerySet.visible_to
+    monkeypatch.setattr(
+        UserQuerySet, "visible_to", lambda self, user: visible_to(self, user).distinct()
+    )
+    opportunity = OpportunityFactory(owner=cast.rep_a, customer__owner=cast.rep_a)
+    OpportunityCreditFactory(opportunity=opportunity, rep=cast.rep_a, percent=Decimal("100"))
+    client = client_as(cast.manager_a)
+    response = client.get(url("opportunity-update", opportunity.pk))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.fields["owner"].queryset) == {cast.manager_a, cast.rep_a, cast.rep_a2}
+    assert opportunity.customer in form.fields["customer"].queryset
+    response = client.get(url("opportunity-credits", opportunity.pk))
+    assert response.status_code == 200
+    choices = set(response.context["formset"].forms[0].fields["rep"].queryset)
+    assert choices == {cast.manager_a, cast.rep_a, cast.rep_a2}
+    response = client.post(
+        url("opportunity-credits", opportunity.pk),
+        _credit_post([(cast.rep_a, "60"), (cast.rep_a2, "40")]),
+    )
+    assert response.status_code == 302
+    assert {c.rep_id: c.percent for c in OpportunityCredit.objects.all()} == {
+        cast.rep_a.pk: Decimal("60.00"),
+        cast.rep_a2.pk: Decimal("40.00"),
+    }
+
+
 # --- SPIN, proposals, risks --------------------------------------------------------------------
 
 

@@ -58,7 +58,7 @@ class UserCreateSerializer(serializers.Serializer):
     )
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True)
     job_title = serializers.ChoiceField(choices=JobTitle.choices, required=False)
     hire_date = serializers.DateField(required=False, allow_null=True)
     monthly_base_salary = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)

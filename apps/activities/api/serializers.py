@@ -3,7 +3,7 @@ from rest_framework import serializers
 from apps.accounts.models import User
 from apps.activities.choices import ActivityKind
 from apps.activities.models import Activity
-from apps.core.api.fields import VisiblePrimaryKeyRelatedField
+from apps.core.api.fields import BusinessDateTimeField, VisiblePrimaryKeyRelatedField
 from apps.customers.models import Customer
 from apps.leads.models import Lead
 from apps.opportunities.models import Opportunity
@@ -35,7 +35,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 class ActivityUpdateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ActivityKind.choices, required=False)
-    occurred_at = serializers.DateTimeField(required=False)
+    occurred_at = BusinessDateTimeField(required=False)
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True)
     lead = VisiblePrimaryKeyRelatedField(
         queryset=Lead.objects.all(), required=False, allow_null=True
@@ -55,7 +55,7 @@ class ActivityUpdateSerializer(serializers.Serializer):
 
 class ActivityInputSerializer(ActivityUpdateSerializer):
     kind = serializers.ChoiceField(choices=ActivityKind.choices)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = BusinessDateTimeField()
     subject = serializers.CharField(max_length=200, allow_blank=True)
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), required=False, allow_null=True

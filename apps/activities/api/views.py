@@ -10,6 +10,7 @@ from apps.activities.api.serializers import (
 from apps.activities.filters import ActivityFilter
 from apps.activities.models import Activity
 from apps.core.api.views import ServiceModelViewSet
+from apps.core.ownership import owner_field_refusal
 
 
 @extend_schema(tags=["activities"])
@@ -24,6 +25,8 @@ class ActivityViewSet(ServiceModelViewSet):
     create_serializer_class = ActivityInputSerializer
     update_serializer_class = ActivityUpdateSerializer
     write_rule = permissions.can_write_crm
+    #: A rep logs their own activities (403 naming ``owner``).
+    field_rules = {"owner": owner_field_refusal}
 
     def get_object(self):
         instance = super().get_object()

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from apps.accounts.models import User
 from apps.core.api.fields import VisiblePrimaryKeyRelatedField
-from apps.core.choices import CompanySize, Grade
+from apps.core.choices import CompanySize
 from apps.customers.choices import (
     DemandIntent,
     FeedbackStatus,
@@ -156,12 +156,16 @@ class CustomerInputSerializer(serializers.Serializer):
         choices=CompanySize.choices, required=False, allow_blank=True, default=""
     )
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True)
     lead = VisiblePrimaryKeyRelatedField(
-        queryset=_lead_queryset(), required=False, allow_null=True, default=None
-    )
-    lead_grade = serializers.ChoiceField(
-        choices=Grade.choices, required=False, allow_blank=True, default=""
+        queryset=_lead_queryset(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "The lead the customer comes from; its grade in force becomes the customer's "
+            "lead_grade (read-only), which weighs the customer's development."
+        ),
     )
     referred_by = VisiblePrimaryKeyRelatedField(
         queryset=Customer.objects.all(), required=False, allow_null=True, default=None
@@ -180,7 +184,6 @@ class CustomerUpdateSerializer(serializers.Serializer):
     )
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
-    lead_grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_blank=True)
     referred_by = VisiblePrimaryKeyRelatedField(
         queryset=Customer.objects.all(), required=False, allow_null=True
     )
@@ -201,7 +204,7 @@ class ContactInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True)
     is_primary = serializers.BooleanField(required=False, default=False)
 
 

@@ -3,6 +3,7 @@ from rest_framework import mixins
 from rest_framework.decorators import action
 
 from apps.core.api.views import ServiceCreateMixin, ServiceModelViewSet, ServiceViewSet
+from apps.core.ownership import owner_field_refusal
 from apps.customers import permissions, selectors, services
 from apps.customers.api.serializers import (
     ContactInputSerializer,
@@ -54,6 +55,14 @@ class CustomerViewSet(ServiceModelViewSet):
     create_serializer_class = CustomerInputSerializer
     update_serializer_class = CustomerUpdateSerializer
     write_rule = permissions.can_write_crm
+    #: Losing and winning back a customer are their own actions.
+    field_routes = {
+        "status": ("mark-lost", "reactivate"),
+        "lost_on": "mark-lost",
+        "lost_reason": "mark-lost",
+    }
+    #: A rep owns what they create and cannot hand a customer over (403 naming ``owner``).
+    field_rules = {"owner": owner_field_refusal}
 
     def perform_service_create(self, data):
         return services.customer_create(actor=self.request.user, **data)

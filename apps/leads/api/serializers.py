@@ -18,8 +18,9 @@ from apps.leads.models import Lead, NurtureTouch
 
 
 class OwnerField(serializers.PrimaryKeyRelatedField):
-    """The owner's user id. A rep's choice is ignored (a rep owns what they create); managers
-    and admins name someone they can see, and the service checks they may own the lead."""
+    """The owner's user id. A rep may name only themselves (a rep owns what they create;
+    anyone else is a 403 naming the field); managers and admins name someone they can see,
+    and the service checks they may own the lead."""
 
     def get_queryset(self):
         request = self.context.get("request")
@@ -166,6 +167,7 @@ class LeadInputSerializer(serializers.Serializer):
 
 class LeadUpdateSerializer(LeadInputSerializer):
     company_name = serializers.CharField(max_length=200, required=False)
+    owner = OwnerField(queryset=User.objects.none(), required=False)
     company_size = serializers.ChoiceField(choices=CompanySize.choices, required=False)
     need_match = serializers.ChoiceField(choices=NeedMatch.choices, required=False)
     decision_complexity = serializers.ChoiceField(

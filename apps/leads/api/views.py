@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from apps.core.api.permissions import WriteRulePermission
 from apps.core.api.views import ServiceModelViewSet
+from apps.core.ownership import owner_field_refusal
 from apps.leads import selectors, services
 from apps.leads.api.serializers import (
     ConversionResultSerializer,
@@ -57,6 +58,16 @@ class LeadViewSet(ServiceModelViewSet):
     filterset_class = LeadFilter
     write_rule = can_write_leads
     ordering_fields = ["created_at", "company_name", "grade", "status"]
+    #: Grades come from the rubric or an override; the status moves through ``transition``.
+    field_routes = {
+        "grade": "override-grade",
+        "grade_override": "override-grade",
+        "override_reason": "override-grade",
+        "status": "transition",
+        "disqualified_reason": "transition",
+    }
+    #: A rep owns what they create and cannot hand a lead over (403 naming ``owner``).
+    field_rules = {"owner": owner_field_refusal}
 
     def get_queryset(self):
         return selectors.lead_list(user=self.request.user)
@@ -82,8 +93,6 @@ class LeadViewSet(ServiceModelViewSet):
 
     def perform_service_update(self, lead, data):
         confirm = data.pop("confirm_duplicate", False)
-        if data.get("owner", lead.owner) is None:
-            data.pop("owner")
         return services.lead_update(
             actor=self.request.user, lead=lead, confirm_duplicate=confirm, **data
         )

@@ -9,8 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from apps.core.api.field_rules import refuse_unknown_fields
 from apps.core.api.permissions import WriteRulePermission
 from apps.core.api.views import ServiceModelViewSet, ServiceReadCreateViewSet
+from apps.core.ownership import owner_field_refusal
 from apps.opportunities import permissions, selectors, services
 from apps.opportunities.api.serializers import (
     MoveSerializer,
@@ -67,6 +69,10 @@ class OpportunityViewSet(PipelineViewSet):
     ordering_fields = ["created_at", "expected_amount", "expected_close_on", "stage", "name"]
     #: ``credits`` is replaced with PUT.
     http_method_names = [*ServiceModelViewSet.http_method_names, "put"]
+    #: The stage moves through ``move``; the credit split is replaced through ``credits``.
+    field_routes = {"stage": "move", "lost_reason": "move", "credits": "credits"}
+    #: A rep owns what they create and cannot hand an opportunity over (403 naming ``owner``).
+    field_rules = {"owner": owner_field_refusal}
 
     def perform_service_create(self, data):
         data.setdefault("owner", self.request.user)
@@ -119,6 +125,7 @@ class OpportunityViewSet(PipelineViewSet):
                 "credit_reps": services.creditable_reps(request.user, opportunity),
             }
             payload = OpportunityCreditSerializer(data=request.data, many=True, context=context)
+            refuse_unknown_fields(request.data, payload)
             payload.is_valid(raise_exception=True)
             services.opportunity_set_credits(
                 actor=request.user, opportunity=opportunity, credits=payload.validated_data
@@ -161,6 +168,7 @@ class ProposalViewSet(ServiceReadCreateViewSet):
     filterset_class = ProposalFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     ordering_fields = ["created_at"]
+    field_routes = {"review_status": ("submit", "review"), "review_comment": "review"}
 
     def perform_service_create(self, data):
         return services.proposal_create(
@@ -222,6 +230,12 @@ class PipelineSettingsViewSet(viewsets.GenericViewSet):
             actions = {"get": "read", "put": "write", "patch": "write"}
         return super().as_view(actions, **initkwargs)
 
+    def get_object(self):
+        # The one row, for OPTIONS (the metadata asks for the object behind a PUT) and writes.
+        row = PipelineSettings.current()
+        self.check_object_permissions(self.request, row)
+        return row
+
     def list(self, request, *args, **kwargs):  # the router needs it; as_view remaps GET
         return self.read(request)
 
@@ -233,6 +247,7 @@ class PipelineSettingsViewSet(viewsets.GenericViewSet):
         payload = self.get_serializer(
             PipelineSettings.current(), data=request.data, partial=request.method == "PATCH"
         )
+        refuse_unknown_fields(request.data, payload, output=payload.fields)
         payload.is_valid(raise_exception=True)
         row = services.pipeline_settings_update(
             actor=request.user,

@@ -7,6 +7,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from apps.core.api.field_rules import refuse_unknown_fields
 from apps.core.api.permissions import WriteRulePermission
 from apps.core.api.views import ServiceModelViewSet, ServiceReadCreateViewSet
 from apps.performance import permissions, services
@@ -84,6 +85,7 @@ class TargetBulkViewSet(viewsets.ViewSet):
     @extend_schema(request=TargetBulkSerializer, responses={200: TargetSerializer(many=True)})
     def create(self, request):
         payload = TargetBulkSerializer(data=request.data, context={"request": request})
+        refuse_unknown_fields(request.data, payload)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         saved = services.team_targets_save(

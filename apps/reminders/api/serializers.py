@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from apps.reminders.models import Reminder
@@ -45,6 +46,8 @@ class RulePreferenceSerializer(serializers.Serializer):
     email = serializers.BooleanField()
 
 
+# One user's settings, not a list of them (the route is a viewset's ``list``).
+@extend_schema_serializer(many=False)
 class PreferencesSerializer(serializers.Serializer):
     digest = serializers.BooleanField()
     rules = RulePreferenceSerializer(many=True)

@@ -31,7 +31,10 @@ class ReminderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
         try:
             return super().get_object()
         except Http404:
-            permissions.refuse_foreign_reminder(self.request.user, self.kwargs.get("pk"))
+            pk = self.kwargs.get("pk")
+            if not (str(pk).isascii() and str(pk).isdigit()):  # "null", "abc": no such id
+                raise
+            permissions.refuse_foreign_reminder(self.request.user, int(pk))
 
     @extend_schema(request=None, responses=ReminderSerializer)
     @action(detail=True, methods=["post"])
@@ -70,7 +73,7 @@ class ReminderPreferenceViewSet(ServiceViewSet):
     def list(self, request, *args, **kwargs):
         return Response(PreferencesSerializer(self._state()).data)
 
-    @extend_schema(request=PreferencesInputSerializer, responses=PreferencesSerializer)
+    @extend_schema(request=PreferencesInputSerializer, responses={200: PreferencesSerializer})
     def create(self, request, *args, **kwargs):
         data = self.parse(self.create_serializer_class)
         current = self._state()

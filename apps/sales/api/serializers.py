@@ -1,6 +1,7 @@
 """Serializers of the sales API. Output serializers read annotated querysets from
 ``apps.sales.selectors``; input serializers only parse, the services validate the rules."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from apps.accounts.models import User
@@ -221,6 +222,8 @@ AgingRowSerializer = type(
 AgingTotalsSerializer = type("AgingTotalsSerializer", (serializers.Serializer,), _bucket_fields())
 
 
+# One table, not a list of them (the route is a viewset's ``list``).
+@extend_schema_serializer(many=False)
 class AgingSerializer(serializers.Serializer):
     """The customer aging table: open receivables per customer in days-past-due buckets."""
 

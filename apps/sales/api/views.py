@@ -14,6 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from apps.core.api.views import ServiceModelViewSet, ServiceReadCreateViewSet
+from apps.core.ownership import owner_field_refusal
 from apps.sales import permissions, selectors, services
 from apps.sales.api.serializers import (
     AgingSerializer,
@@ -32,7 +33,7 @@ from apps.sales.api.serializers import (
     ReceivableCreateSerializer,
     ReceivableSerializer,
 )
-from apps.sales.choices import AGING_BUCKETS
+from apps.sales.choices import AGING_BUCKETS, DeliveryStatus
 from apps.sales.filters import (
     AgingFilter,
     DeliveryFilter,
@@ -61,6 +62,8 @@ class OrderViewSet(SalesWriteRule, ServiceModelViewSet):
     update_serializer_class = OrderUpdateSerializer
     filterset_class = OrderFilter
     ordering_fields = ["signed_on", "amount", "number", "created_at"]
+    #: A rep owns what they create and cannot hand an order over (403 naming ``owner``).
+    field_rules = {"owner": owner_field_refusal}
 
     def get_queryset(self):
         return selectors.order_list(user=self.request.user)
@@ -136,6 +139,13 @@ class DeliveryViewSet(SalesWriteRule, ServiceModelViewSet):
         return services.delivery_create(actor=self.request.user, **data)
 
     def perform_service_update(self, delivery, data):
+        # The service reads "delivered_on": null as "keep"; a client sending it means "clear",
+        # which a delivered delivery cannot do: refuse it rather than answer 200 unchanged.
+        delivered = data.get("status", delivery.status) == DeliveryStatus.DELIVERED
+        if delivered and "delivered_on" in data and data["delivered_on"] is None:
+            raise ValidationError(
+                {"delivered_on": [_("A delivered delivery needs its actual date.")]}
+            )
         return services.delivery_update(actor=self.request.user, delivery=delivery, **data)
 
 
@@ -147,6 +157,7 @@ class DeliveryQuestionViewSet(SalesWriteRule, ServiceReadCreateViewSet):
     create_serializer_class = DeliveryQuestionCreateSerializer
     filterset_class = DeliveryQuestionFilter
     ordering_fields = ["raised_on", "closed_on"]
+    field_routes = {"answer": "close", "closed_on": "close"}
 
     def get_queryset(self):
         return selectors.delivery_question_list(user=self.request.user)

@@ -1,5 +1,6 @@
 """Scorecards API: scoped read-only scorecards and jobs, and the recompute request."""
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -7,6 +8,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from apps.core.api.views import ScopedReadOnlyViewSet, ServiceViewSet
+from apps.performance.periods import parse_period
 from apps.scorecards import services
 from apps.scorecards.api.serializers import (
     RecomputeAcceptedSerializer,
@@ -44,6 +46,10 @@ class RecomputeViewSet(ServiceViewSet):
     )
     def create(self, request):
         data = self.parse(self.create_serializer_class)
+        try:  # say exactly why a key is refused (e.g. outside the business dates)
+            parse_period(data["period"])
+        except ValueError as error:
+            raise ValidationError({"period": [str(error)]}) from error
         job = services.recompute_job_create(period_key=data["period"], requested_by=request.user)
         url = reverse("recompute-job-detail", kwargs={"pk": job.pk})
         return Response({"job": job.pk, "status_url": url}, status=status.HTTP_202_ACCEPTED)
