@@ -1,6 +1,7 @@
 """Filter pieces every list shares: owner, team and date ranges, scoped to what the user sees."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -24,6 +25,25 @@ def visible_teams(request):
 @extend_schema_field(OpenApiTypes.INT)
 class IdChoiceFilter(django_filters.ModelChoiceFilter):
     """A ModelChoiceFilter that the API documents as an integer id."""
+
+
+#: The largest id a database column holds (a bigint); a larger one is refused, never queried.
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A record id given as a number (e.g. ``?order=12``): a whole number from 1 up to the
+    largest id a database holds; anything else is a form error (a 400 in the API)."""
+
+    field_class = IdField
 
 
 class BusinessDateFilter(django_filters.DateFilter):

@@ -35,6 +35,8 @@ class StaleVersionError(ValidationError):
 
     @property
     def current_values(self) -> dict:
+        if not hasattr(self.current, "_meta"):
+            return dict(getattr(self.current, "values", {}))
         return {
             field.attname: getattr(self.current, field.attname)
             for field in self.current._meta.concrete_fields
@@ -73,15 +75,41 @@ def check_version(instance, expected):
     """
     if expected is None or instance is None or instance.pk is None:
         return instance
-    accepted = expected if isinstance(expected, list | tuple | set | frozenset) else [expected]
     current = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
-    try:
-        matches = current.version in {int(version) for version in accepted}
-    except (TypeError, ValueError):
-        matches = False
-    if not matches:
+    if not _matches(current.version, expected):
         raise StaleVersionError(current=current, expected=expected)
     return instance
+
+
+def _matches(version: int, expected) -> bool:
+    accepted = expected if isinstance(expected, list | tuple | set | frozenset) else [expected]
+    try:
+        return version in {int(value) for value in accepted}
+    except (TypeError, ValueError):
+        return False
+
+
+class CombinedState:
+    """Several rows read and saved together as one setting (a person's reminder preferences):
+    one version, the sum of the rows' versions (0: no row yet). Every save of a row raises it
+    and a new row adds to it, so it changes with each write. ``values`` is what they hold now,
+    ``pk`` is ``None`` (not one record)."""
+
+    pk = None
+
+    def __init__(self, rows=(), *, values: dict | None = None, version: int | None = None):
+        self.rows = [row for row in rows if row is not None]
+        self.version = sum(row.version for row in self.rows) if version is None else version
+        self.values = values or {}
+
+
+def check_combined_version(rows, expected, *, values: dict | None = None) -> CombinedState:
+    """:func:`check_version` for a :class:`CombinedState`: ``rows`` already locked by the
+    caller (``select_for_update``); ``None`` expects nothing."""
+    state = CombinedState(rows, values=values)
+    if expected is not None and not _matches(state.version, expected):
+        raise StaleVersionError(current=state, expected=expected)
+    return state
 
 
 # --- HTTP: ETag / If-Match -------------------------------------------------------------------

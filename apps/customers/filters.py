@@ -126,8 +126,8 @@ class HealthReportFilter(CrmOwnedFilterSet):
     date_field = "created_at"
 
     customer = django_filters.ModelChoiceFilter(label=_("Customer"), queryset=visible_customers)
-    year = django_filters.NumberFilter(label=_("Year"))
-    quarter = django_filters.NumberFilter(label=_("Quarter"))
+    year = django_filters.NumberFilter(label=_("Year"), min_value=1, max_value=9999)
+    quarter = django_filters.NumberFilter(label=_("Quarter"), min_value=1, max_value=4)
     high_risk = django_filters.BooleanFilter(
         label=_("High-risk"),
         method="filter_high_risk",

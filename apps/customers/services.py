@@ -317,10 +317,18 @@ def _customer_facts_changed(customer: Customer, *, on_date=None, reps=(), since_
 
 
 @transaction.atomic
-def customer_mark_lost(*, actor, customer: Customer, lost_on: datetime.date | None, reason: str):
+def customer_mark_lost(
+    *,
+    actor,
+    customer: Customer,
+    lost_on: datetime.date | None,
+    reason: str,
+    expected_version=None,
+):
     """Record that cooperation ended (SPEC §2.2 retention): a date not in the future and a
-    reason are required."""
+    reason are required. A customer changed since ``expected_version`` is refused."""
     require(permissions.may_write(actor), permissions.write_denied_message())
+    check_version(customer, expected_version)
     errors: dict[str, list[str]] = {}
     reason = (reason or "").strip()
     if customer.status == CustomerStatus.LOST:
@@ -354,9 +362,13 @@ def customer_mark_lost(*, actor, customer: Customer, lost_on: datetime.date | No
 
 
 @transaction.atomic
-def customer_reactivate(*, actor, customer: Customer, reason: str = "") -> Customer:
-    """Bring a lost customer back to active (the earlier loss stays in the audit trail)."""
+def customer_reactivate(
+    *, actor, customer: Customer, reason: str = "", expected_version=None
+) -> Customer:
+    """Bring a lost customer back to active (the earlier loss stays in the audit trail). A
+    customer changed since ``expected_version`` is refused."""
     require(permissions.may_write(actor), permissions.write_denied_message())
+    check_version(customer, expected_version)
     if customer.status != CustomerStatus.LOST:
         raise ValidationError({"status": [_("Only a lost customer can be reactivated.")]})
     old = {"lost_on": str(customer.lost_on), "lost_reason": customer.lost_reason}

@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 from apps.core.mixins import FilteredListMixin, ScopedQuerysetMixin, ServiceFormView
 from apps.core.models import AuditEntry
 from apps.customers import permissions, selectors, services
+from apps.customers.choices import CustomerStatus
 from apps.customers.filters import (
     CustomerFilter,
     IndustryFilter,
@@ -145,8 +146,12 @@ class CustomerUpdateView(CustomerWriteView):
 
 
 class CustomerMarkLostView(CustomerWriteView):
+    version_check = True
     template_name = "customers/customer_mark_lost.html"
     form_class = MarkLostForm
+
+    def get_conflict_intent(self, form):
+        return {"status": CustomerStatus.LOST}
 
     def perform_service(self, form):
         return services.customer_mark_lost(
@@ -154,6 +159,7 @@ class CustomerMarkLostView(CustomerWriteView):
             customer=self.object,
             lost_on=form.cleaned_data["lost_on"],
             reason=form.cleaned_data["reason"],
+            expected_version=self.expected_version,
         )
 
     def get_success_message(self, result):
@@ -161,12 +167,19 @@ class CustomerMarkLostView(CustomerWriteView):
 
 
 class CustomerReactivateView(CustomerWriteView):
+    version_check = True
     template_name = "customers/customer_reactivate.html"
     form_class = ReactivateForm
 
+    def get_conflict_intent(self, form):
+        return {"status": CustomerStatus.ACTIVE}
+
     def perform_service(self, form):
         return services.customer_reactivate(
-            actor=self.request.user, customer=self.object, reason=form.cleaned_data["reason"]
+            actor=self.request.user,
+            customer=self.object,
+            reason=form.cleaned_data["reason"],
+            expected_version=self.expected_version,
         )
 
     def get_success_message(self, result):

@@ -138,11 +138,14 @@ def rubric_validate(*, rubric: GradingRubric, values: dict) -> dict:
 
 
 @transaction.atomic
-def rubric_update(*, actor, **values) -> RubricUpdate:
+def rubric_update(*, actor, expected_version=None, **values) -> RubricUpdate:
     """Change the grading rubric (HR and admin) and regrade every open lead without an override
-    in the same transaction. Audited as ``lead.rubric_update``."""
+    in the same transaction. Audited as ``lead.rubric_update``. With ``expected_version`` (the
+    version the editor opened; 1 for the defaults before the first save) a rubric changed since
+    is refused and nothing is written."""
     require(can_edit_rubric(actor), _("Only HR and admins may change the grading rubric."))
     rubric = GradingRubric.objects.select_for_update().get(pk=rubric_ensure().pk)
+    check_version(rubric, expected_version)
     new = rubric_validate(rubric=rubric, values=values)
     changes = {
         name: [getattr(rubric, name), new[name]]
@@ -421,7 +424,9 @@ def lead_update(
 
 
 @transaction.atomic
-def lead_override_grade(*, actor, lead: Lead, grade: str, reason: str) -> Lead:
+def lead_override_grade(
+    *, actor, lead: Lead, grade: str, reason: str, expected_version=None
+) -> Lead:
     """Set (or, with ``grade=""``, clear) a manager's grade override, with a written reason.
 
     The rubric grade stays on the lead beside the override. Audited as ``lead.grade_override``.
@@ -430,6 +435,7 @@ def lead_override_grade(*, actor, lead: Lead, grade: str, reason: str) -> Lead:
         can_override_grade(actor, lead),
         _("Only a manager of the owner's team or an admin may override a lead's grade."),
     )
+    check_version(lead, expected_version)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     _require_open(lead)
     grade = (grade or "").strip().upper()
@@ -486,10 +492,14 @@ def _record_status(*, lead: Lead, to_status: str, actor, reason: str = "") -> No
 
 
 @transaction.atomic
-def lead_transition(*, actor, lead: Lead, status: str, reason: str = "") -> Lead:
+def lead_transition(
+    *, actor, lead: Lead, status: str, reason: str = "", expected_version=None
+) -> Lead:
     """Move a lead along new → contacted → qualified, or disqualify it (reason required).
-    Conversion has its own service, ``lead_convert``."""
+    Conversion has its own service, ``lead_convert``. A lead changed since
+    ``expected_version`` is refused (:class:`~apps.core.versions.StaleVersionError`)."""
     _require_writer(actor)
+    check_version(lead, expected_version)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     reason = (reason or "").strip()
     if status == LeadStatus.CONVERTED:
@@ -563,11 +573,13 @@ def lead_convert(
     opportunity_name: str = "",
     expected_amount: Decimal | None = None,
     expected_close_on: datetime.date | None = None,
+    expected_version=None,
 ) -> LeadConversion:
     """Turn a qualified lead into a customer (new, or an existing one the actor may see) and an
     opportunity, in one transaction: if any step fails nothing is written. The customer keeps
-    the lead's grade."""
+    the lead's grade. A lead changed since ``expected_version`` is refused."""
     _require_writer(actor)
+    check_version(lead, expected_version)
     lead = Lead.objects.select_for_update().select_related("owner").get(pk=lead.pk)
     errors: dict[str, list[str]] = {}
     if lead.status != LeadStatus.QUALIFIED:

@@ -249,6 +249,7 @@ class LeadActionView(LeadObjectView):
 
 
 class LeadTransitionView(LeadActionView):
+    version_check = True
     form_class = TransitionForm
     title = gettext_lazy("Change status")
     submit_label = gettext_lazy("Change status")
@@ -262,6 +263,7 @@ class LeadTransitionView(LeadActionView):
             lead=self.object,
             status=form.cleaned_data["status"],
             reason=form.cleaned_data["reason"],
+            expected_version=self.expected_version,
         )
 
     def get_success_message(self, lead):
@@ -269,6 +271,7 @@ class LeadTransitionView(LeadActionView):
 
 
 class LeadOverrideView(LeadActionView):
+    version_check = True
     form_class = OverrideForm
     object_rule = can_override_grade
     title = gettext_lazy("Override grade")
@@ -283,6 +286,7 @@ class LeadOverrideView(LeadActionView):
             lead=self.object,
             grade=form.cleaned_data["grade"],
             reason=form.cleaned_data["reason"],
+            expected_version=self.expected_version,
         )
 
     def get_success_message(self, lead):
@@ -297,13 +301,22 @@ class LeadOverrideView(LeadActionView):
 
 
 class LeadConvertView(LeadActionView):
+    version_check = True
     form_class = ConvertForm
     form_takes_user = True
     title = gettext_lazy("Convert to customer")
     submit_label = gettext_lazy("Convert")
 
+    def get_conflict_intent(self, form):
+        return {"status": LeadStatus.CONVERTED}
+
     def perform_service(self, form):
-        return services.lead_convert(actor=self.request.user, lead=self.object, **form.cleaned_data)
+        return services.lead_convert(
+            actor=self.request.user,
+            lead=self.object,
+            expected_version=self.expected_version,
+            **form.cleaned_data,
+        )
 
     def get_success_message(self, result):
         return _("Converted: customer %(customer)s with opportunity %(opportunity)s.") % {
@@ -375,12 +388,18 @@ class RubricView(ServiceFormView):
     """HR and admins edit the grading rubric (others: 403)."""
 
     write_rule = can_edit_rubric
+    version_check = True
     form_class = RubricForm
     template_name = "leads/rubric_form.html"
     success_url = reverse_lazy("leads:rubric")
 
     def load(self):
         self.rubric = selectors.rubric_current()
+
+    def get_versioned_object(self):
+        # Before its first save the rubric is the unsaved defaults at version 1, the version
+        # the first save creates it with.
+        return self.rubric
 
     def get_initial(self):
         return {name: getattr(self.rubric, name) for name in RUBRIC_FIELDS}
@@ -396,7 +415,9 @@ class RubricView(ServiceFormView):
         return super().get_context_data(rubric=self.rubric, grades=Grade, history=history, **kwargs)
 
     def perform_service(self, form):
-        return services.rubric_update(actor=self.request.user, **form.cleaned_data)
+        return services.rubric_update(
+            actor=self.request.user, expected_version=self.expected_version, **form.cleaned_data
+        )
 
     def get_success_message(self, result):
         return _("Rubric saved. %(count)s open leads were regraded.") % {"count": result.regraded}

@@ -224,8 +224,15 @@ def opportunity_credit_split(opportunity: Opportunity) -> list[tuple[int, Decima
 
 
 @transaction.atomic
-def opportunity_set_credits(*, actor, opportunity: Opportunity, credits: list[dict]):
-    """Replace the credit split. The owner, the owner's manager and admin may change it."""
+def opportunity_set_credits(
+    *, actor, opportunity: Opportunity, credits: list[dict], expected_version=None
+):
+    """Replace the credit split. The owner, the owner's manager and admin may change it.
+
+    The split is part of the opportunity: ``expected_version`` is the opportunity's version the
+    split was read at (a stale one is refused, nothing written), and a changed split raises it.
+    """
+    check_version(opportunity, expected_version)
     require(
         permissions.can_change_opportunity(actor, opportunity),
         _("You may not change the credit split of this opportunity."),
@@ -238,6 +245,8 @@ def opportunity_set_credits(*, actor, opportunity: Opportunity, credits: list[di
         for rep, percent in rows
     )
     new = [[rep.pk, str(percent)] for rep, percent in rows]
+    if _split_key(old) != _split_key(new):
+        opportunity.save(update_fields=["updated_at"])  # and its version
     audit_record(
         actor=actor,
         action="opportunity.credits",
@@ -248,6 +257,12 @@ def opportunity_set_credits(*, actor, opportunity: Opportunity, credits: list[di
     if hasattr(opportunity, "_prefetched_objects_cache"):
         opportunity._prefetched_objects_cache.pop("credits", None)
     return opportunity
+
+
+def _split_key(rows) -> list[tuple[int, Decimal]]:
+    """A split (``[[rep_id, percent], …]``) in a form two splits compare by: ``"50"`` and
+    ``"50.00"`` are the same share, the order of the rows does not matter."""
+    return sorted((int(rep_id), Decimal(str(percent))) for rep_id, percent in rows)
 
 
 OPPORTUNITY_FIELDS = (
@@ -402,7 +417,13 @@ def pre_review_blocks(opportunity: Opportunity) -> bool:
 
 @transaction.atomic
 def opportunity_move(
-    *, actor, opportunity: Opportunity, to_stage: str, note: str = "", lost_reason: str = ""
+    *,
+    actor,
+    opportunity: Opportunity,
+    to_stage: str,
+    note: str = "",
+    lost_reason: str = "",
+    expected_version=None,
 ) -> Opportunity:
     """Move an opportunity to another stage, set its probability and record the change.
 
@@ -414,6 +435,7 @@ def opportunity_move(
         permissions.can_change_opportunity(actor, opportunity),
         _("You may not move this opportunity."),
     )
+    check_version(opportunity, expected_version)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     note = (note or "").strip()
     lost_reason = (lost_reason or "").strip()
@@ -629,9 +651,11 @@ def proposal_create(
 
 
 @transaction.atomic
-def proposal_submit(*, actor, proposal: Proposal) -> Proposal:
-    """The owner's side sends a proposal for pre-review (not submitted or rejected → pending)."""
+def proposal_submit(*, actor, proposal: Proposal, expected_version=None) -> Proposal:
+    """The owner's side sends a proposal for pre-review (not submitted or rejected → pending).
+    A proposal changed since ``expected_version`` is refused."""
     require(permissions.can_change_part(actor, proposal), _("You may not submit this proposal."))
+    check_version(proposal, expected_version)
     if proposal.review_status not in (ReviewStatus.NOT_SUBMITTED, ReviewStatus.REJECTED):
         raise ValidationError(
             {
@@ -656,13 +680,17 @@ REVIEW_DECISIONS = {"approve": ReviewStatus.APPROVED, "reject": ReviewStatus.REJ
 
 
 @transaction.atomic
-def proposal_review(*, actor, proposal: Proposal, decision: str, comment: str = "") -> Proposal:
+def proposal_review(
+    *, actor, proposal: Proposal, decision: str, comment: str = "", expected_version=None
+) -> Proposal:
     """A manager of the owner's team or an admin approves or rejects a pending proposal.
-    A rejection needs a comment. Audited."""
+    A rejection needs a comment. Audited. A proposal changed since ``expected_version`` is
+    refused."""
     require(
         permissions.can_review_proposal(actor, proposal),
         _("Only a manager of the owner's team or an admin may review this proposal."),
     )
+    check_version(proposal, expected_version)
     comment = (comment or "").strip()
     errors: dict[str, list[str]] = {}
     if proposal.review_status != ReviewStatus.PENDING:
@@ -759,13 +787,17 @@ def risk_update(*, actor, risk: Risk, expected_version=None, **fields) -> Risk:
 
 
 @transaction.atomic
-def pipeline_settings_update(*, actor, solution_pre_review: bool) -> PipelineSettings:
-    """Switch solution pre-review on or off (admin and HR). Audited."""
+def pipeline_settings_update(
+    *, actor, solution_pre_review: bool, expected_version=None
+) -> PipelineSettings:
+    """Switch solution pre-review on or off (admin and HR). Audited. Settings changed since
+    ``expected_version`` are refused and nothing is written."""
     require(
         permissions.can_edit_pipeline_settings(actor),
         _("Only HR or an admin may change the pipeline settings."),
     )
     settings_row = PipelineSettings.current()
+    check_version(settings_row, expected_version)
     old = settings_row.solution_pre_review
     settings_row.solution_pre_review = bool(solution_pre_review)
     settings_row.save()

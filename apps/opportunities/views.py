@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from apps.core.mixins import ServiceFormView
+from apps.accounts.models import User
+from apps.core.mixins import ServiceFormView, rows_conflict
 from apps.core.models import AuditEntry
 from apps.core.related import related_for
 from apps.customers.models import Customer
@@ -34,6 +35,11 @@ from apps.opportunities.forms import (
     SpinNoteForm,
 )
 from apps.opportunities.models import Opportunity, PipelineSettings, Proposal, Risk
+
+
+def _share(percent) -> str:
+    """A credit share as the conflict table shows it: ``"60.00%"``."""
+    return "—" if percent is None else f"{percent:.2f}%"
 
 
 def _opportunity_url(opportunity) -> str:
@@ -210,6 +216,7 @@ class NeedsConfirmedView(OpportunityWriteView):
     """Flip "needs confirmed with the customer" from the SPIN section of the detail page."""
 
     http_method_names = ["post"]
+    version_check = True
     form_class = NeedsConfirmedForm
 
     def perform_service(self, form):
@@ -217,7 +224,13 @@ class NeedsConfirmedView(OpportunityWriteView):
             actor=self.request.user,
             opportunity=self.object,
             needs_confirmed=form.cleaned_data["needs_confirmed"],
+            expected_version=self.expected_version,
         )
+
+    def form_invalid(self, form):
+        # A button on the opportunity page: its refusal is flashed there.
+        messages.error(self.request, self.conflict_summary(form))
+        return redirect(self.get_success_url())
 
     def get_success_message(self, opportunity):
         if opportunity.needs_confirmed:
@@ -226,6 +239,7 @@ class NeedsConfirmedView(OpportunityWriteView):
 
 
 class OpportunityMoveView(OpportunityWriteView):
+    version_check = True
     form_class = MoveForm
     template_name = "opportunities/opportunity_move.html"
 
@@ -252,6 +266,7 @@ class OpportunityMoveView(OpportunityWriteView):
             to_stage=data["stage"],
             note=data["note"],
             lost_reason=data["lost_reason"],
+            expected_version=self.expected_version,
         )
 
     def get_success_message(self, opportunity):
@@ -262,21 +277,25 @@ class OpportunityMoveView(OpportunityWriteView):
 
 
 class OpportunityCreditsView(OpportunityWriteView):
-    """The credit split as a formset; the service's errors show above the rows."""
+    """The credit split as a formset; the service's errors show above the rows. The split is
+    part of the opportunity: the page carries its version, and a split saved by someone else
+    since the page was opened is a conflict (their split beside yours, nothing written)."""
 
     template_name = "opportunities/opportunity_credits.html"
+    form_class = CreditFormSet
+    prefix = "credits"
     success_message = gettext_lazy("Credit split saved.")
+    version_check = True
 
-    def get_form(self, form_class=None):
-        reps = services.creditable_reps(self.request.user, self.object).order_by("username")
-        initial = [
+    def get_initial(self):
+        return [
             {"rep": rep_id, "percent": percent}
             for rep_id, percent in services.opportunity_credit_split(self.object)
         ]
-        kwargs = {"form_kwargs": {"reps": reps}, "prefix": "credits"}
-        if self.request.method == "POST":
-            return CreditFormSet(self.request.POST, **kwargs)
-        return CreditFormSet(initial=initial, **kwargs)
+
+    def get_form_kwargs(self):
+        reps = services.creditable_reps(self.request.user, self.object).order_by("username")
+        return {**super().get_form_kwargs(), "form_kwargs": {"reps": reps}}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -284,9 +303,25 @@ class OpportunityCreditsView(OpportunityWriteView):
         context["credit_errors"] = context["formset"].service_errors
         return context
 
+    def get_formset_conflict(self, formset, current) -> list[dict]:
+        split = services.opportunity_credit_split(self.object)
+        people = User.objects.in_bulk([rep_id for rep_id, _percent in split])
+        theirs = [(str(people.get(rep_id, rep_id)), _share(percent)) for rep_id, percent in split]
+        yours = []
+        for row in formset.forms:
+            data = getattr(row, "cleaned_data", None) or {}
+            if not data or row.is_blank():
+                continue
+            rep = data.get("rep")
+            yours.append((str(rep) if rep is not None else "—", _share(data.get("percent"))))
+        return rows_conflict(theirs, yours)
+
     def perform_service(self, formset):
         return services.opportunity_set_credits(
-            actor=self.request.user, opportunity=self.object, credits=formset.credits()
+            actor=self.request.user,
+            opportunity=self.object,
+            credits=formset.credits(),
+            expected_version=self.expected_version,
         )
 
 
@@ -433,18 +468,25 @@ class ProposalSubmitView(ProposalWriteView):
     """A button on the proposal page: a refusal is flashed there, not shown on a form."""
 
     http_method_names = ["post"]
+    version_check = True
     form_class = forms.Form
     success_message = gettext_lazy("Proposal sent for review.")
 
+    def get_conflict_intent(self, form):
+        return {"review_status": ReviewStatus.PENDING}
+
     def perform_service(self, form):
-        return services.proposal_submit(actor=self.request.user, proposal=self.object)
+        return services.proposal_submit(
+            actor=self.request.user, proposal=self.object, expected_version=self.expected_version
+        )
 
     def form_invalid(self, form):
-        messages.error(self.request, " ".join(form.non_field_errors()))
+        messages.error(self.request, self.conflict_summary(form))
         return redirect(self.get_success_url())
 
 
 class ProposalReviewView(ProposalWriteView):
+    version_check = True
     form_class = ProposalReviewForm
     template_name = "opportunities/proposal_review.html"
     object_rule = permissions.can_review_proposal
@@ -453,18 +495,29 @@ class ProposalReviewView(ProposalWriteView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(opportunity=self.object.opportunity, **kwargs)
 
+    def get_conflict_intent(self, form):
+        decision = form.cleaned_data.get("decision")
+        return {"review_status": services.REVIEW_DECISIONS.get(decision, "")}
+
     def perform_service(self, form):
         return services.proposal_review(
-            actor=self.request.user, proposal=self.object, **form.cleaned_data
+            actor=self.request.user,
+            proposal=self.object,
+            expected_version=self.expected_version,
+            **form.cleaned_data,
         )
 
 
 class PipelineSettingsView(ServiceFormView):
+    version_check = True
     form_class = PipelineSettingsForm
     template_name = "opportunities/pipeline_settings.html"
     write_rule = permissions.can_edit_pipeline_settings
     success_message = gettext_lazy("Pipeline settings saved.")
     success_url = reverse_lazy("opportunities:pipeline-settings")
+
+    def get_versioned_object(self):
+        return PipelineSettings.current()
 
     def get_initial(self):
         return {"solution_pre_review": PipelineSettings.current().solution_pre_review}
@@ -483,4 +536,5 @@ class PipelineSettingsView(ServiceFormView):
         return services.pipeline_settings_update(
             actor=self.request.user,
             solution_pre_review=form.cleaned_data["solution_pre_review"],
+            expected_version=self.expected_version,
         )

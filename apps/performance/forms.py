@@ -99,6 +99,9 @@ class PeriodSettingForm(forms.Form):
         initial=Decimal("5"),
         help_text=_("Growth target = industry growth rate + challenge margin."),
     )
+    #: The version of the period's setting the form was opened on (0: none yet): a setting
+    #: changed since is refused with both values, nothing is overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 # -- weight schemes ---------------------------------------------------------------------------

@@ -698,10 +698,12 @@ PDCA_FIELDS = ("plan", "do", "check_notes", "act")
 
 
 @transaction.atomic
-def pdca_note_save(*, actor, period_key: str, **texts) -> PdcaNote:
+def pdca_note_save(*, actor, period_key: str, expected_version=None, **texts) -> PdcaNote:
     """Create or update ``actor``'s own plan–do–check–act notes for one fiscal quarter.
 
-    Only reps keep PDCA notes and only their own; their managers read them.
+    Only reps keep PDCA notes and only their own; their managers read them. With
+    ``expected_version`` (the version opened; 0: no notes yet) notes saved since (another tab)
+    are refused with :class:`StaleVersionError` and nothing is written.
     """
     require(
         permissions.keeps_pdca_notes(actor),
@@ -717,6 +719,10 @@ def pdca_note_save(*, actor, period_key: str, **texts) -> PdcaNote:
         errors["plan"] = [_("Write at least the plan.")]
     if errors:
         raise ValidationError(errors)
+    check_version(
+        PdcaNote.objects.select_for_update().filter(rep=actor, period_key=period.key).first(),
+        expected_version,
+    )
     note, _created = PdcaNote.objects.select_for_update().get_or_create(
         rep=actor,
         period_key=period.key,

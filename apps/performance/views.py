@@ -21,7 +21,7 @@ from apps.core.mixins import (
 )
 from apps.core.models import AuditEntry
 from apps.core.permissions import is_rep
-from apps.core.versions import StaleRowsError, version_of
+from apps.core.versions import STALE_MESSAGE, StaleRowsError, StaleVersionError, version_of
 from apps.performance import periods, permissions, selectors, services
 from apps.performance.calculations import split_evenly
 from apps.performance.choices import CYCLE_PERIOD_KIND, Cycle, SchemePreset
@@ -415,16 +415,22 @@ class PeriodSettingsView(FilteredListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if permissions.can_configure(self.request.user):
-            context.setdefault(
-                "form",
-                PeriodSettingForm(
-                    initial={
-                        "period": periods.period_containing(periods.QUARTER, _today()).key,
-                        "challenge_margin": Decimal("5"),
-                    }
-                ),
-            )
+            context.setdefault("form", self._opened_form())
         return context
+
+    def _opened_form(self) -> PeriodSettingForm:
+        """The form on the period ``?edit=`` names (default: this quarter), with its values
+        and the version they were read at (0: no setting yet)."""
+        key = (self.request.GET.get("edit") or "").strip().upper()
+        key = key or periods.period_containing(periods.QUARTER, _today()).key
+        setting = PeriodSetting.objects.filter(period_key=key).first()
+        initial = {"period": key, "challenge_margin": Decimal("5"), "version": version_of(setting)}
+        if setting is not None:
+            initial.update(
+                industry_growth_rate=setting.industry_growth_rate,
+                challenge_margin=setting.challenge_margin,
+            )
+        return PeriodSettingForm(initial=initial)
 
     def post(self, request, *args, **kwargs):
         if not permissions.can_configure(request.user):
@@ -438,8 +444,11 @@ class PeriodSettingsView(FilteredListMixin, ListView):
                         "period_key": form.cleaned_data["period"],
                         "industry_growth_rate": form.cleaned_data["industry_growth_rate"],
                         "challenge_margin": form.cleaned_data["challenge_margin"],
+                        "expected_version": form.cleaned_data["version"],
                     },
                 )
+            except StaleVersionError as exc:
+                form = _period_setting_conflict(form, exc.current)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -451,6 +460,29 @@ class PeriodSettingsView(FilteredListMixin, ListView):
                 return redirect("performance:period-settings")
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def _period_setting_conflict(form, current) -> PeriodSettingForm:
+    """The form again after a refused stale save: the conflict message, per differing value
+    theirs now and yours, and the setting's current version (saving again overwrites it)."""
+    differences = []
+    for name in ("industry_growth_rate", "challenge_margin"):
+        theirs, yours = getattr(current, name), form.cleaned_data.get(name)
+        if theirs != yours:
+            differences.append(
+                {
+                    "label": form[name].label,
+                    "theirs": "—" if theirs is None else theirs,
+                    "yours": "—" if yours is None else yours,
+                }
+            )
+    data = form.data.copy()
+    data["version"] = str(current.version)
+    form = PeriodSettingForm(data)
+    form.is_valid()
+    form.add_error(None, str(STALE_MESSAGE))
+    form.version_conflict = differences
+    return form
 
 
 # -- PDCA notes -------------------------------------------------------------------------------
@@ -483,7 +515,15 @@ class PdcaEditView(ServiceFormView):
     write_rule = permissions.keeps_pdca_notes
     form_class = PdcaNoteForm
     template_name = "performance/pdca_form.html"
+    version_check = True
     note = None
+
+    def get_versioned_object(self):
+        """The rep's notes of the quarter the form is on (``None``: none yet, version 0)."""
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        key = (data.get("period") or "").strip().upper()
+        key = key or periods.period_containing(periods.QUARTER, _today()).key
+        return PdcaNote.objects.filter(rep=self.request.user, period_key=key).first()
 
     def get_initial(self):
         if self.request.method != "GET":
@@ -518,6 +558,7 @@ class PdcaEditView(ServiceFormView):
         return services.pdca_note_save(
             actor=self.request.user,
             period_key=data["period"],
+            expected_version=self.expected_version,
             **{field: data[field] for field in services.PDCA_FIELDS},
         )
 

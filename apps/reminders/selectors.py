@@ -51,6 +51,16 @@ def preference_rows(*, user) -> tuple[list[dict], bool]:
     return rows, digest
 
 
+def preferences_version(*, user) -> int:
+    """The version of ``user``'s reminder preferences as one setting (their rule rows and the
+    digest; 0 before the first save): what the form and the API's ``ETag`` carry."""
+    versions = [
+        *NotificationPreference.objects.filter(user=user).values_list("version", flat=True),
+        *DigestPreference.objects.filter(user=user).values_list("version", flat=True),
+    ]
+    return sum(versions)
+
+
 def rule_rows(*, user):
     """The rows of the registered rules (callers make sure they exist: ``rules_ensure``)."""
     return ReminderRule.objects.visible_to(user).filter(code__in=list(registry))

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.services import audit_record
-from apps.core.versions import check_version
+from apps.core.versions import check_combined_version, check_version
 from apps.reminders import permissions
 from apps.reminders.calendar import load_calendar
 from apps.reminders.choices import ExceptionKind, ReminderStatus
@@ -391,15 +391,26 @@ def reminders_mark_all_read(*, actor) -> int:
 
 # --- Preferences -------------------------------------------------------------------------------
 @transaction.atomic
-def preferences_update(*, user, choices: dict[str, dict], digest: bool) -> None:
+def preferences_update(
+    *, user, choices: dict[str, dict], digest: bool, expected_version=None
+) -> None:
     """Set ``user``'s delivery choice per rule (``{code: {"inbox": bool, "email": bool}}``)
-    and the digest switch. Unknown rule codes are refused and nothing is saved."""
+    and the digest switch. Unknown rule codes are refused and nothing is saved.
+
+    ``expected_version``: the version of the preferences the user opened
+    (``selectors.preferences_version``); preferences saved since (another tab, another device)
+    are refused with :class:`~apps.core.versions.StaleVersionError` and nothing is saved."""
     rows = rules_ensure()
     unknown = sorted(set(choices) - set(rows))
     if unknown:
         raise ValidationError(
             {"rule": [_("Unknown reminder rule: %(codes)s.") % {"codes": ", ".join(unknown)}]}
         )
+    locked = [
+        *NotificationPreference.objects.select_for_update().filter(user=user),
+        *DigestPreference.objects.select_for_update().filter(user=user),
+    ]
+    check_combined_version(locked, expected_version)
     for code, choice in choices.items():
         NotificationPreference.objects.update_or_create(
             user=user,

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from apps.core.mixins import ServiceFormView
+from apps.core.versions import CombinedState
 from apps.reminders import calendar, permissions, selectors, services
 from apps.reminders.filters import ReminderFilter
 from apps.reminders.forms import CalendarExceptionForm, PreferencesForm, RuleForm
@@ -109,6 +110,10 @@ class MarkAllReadView(LoginRequiredMixin, View):
 class PreferencesView(ServiceFormView):
     template_name = "reminders/preferences.html"
     form_class = PreferencesForm
+    #: The rule rows and the digest are one setting with one version
+    #: (``selectors.preferences_version``): a save from a page opened before another save
+    #: (another tab, another device) is refused with both values.
+    version_check = True
     success_url = reverse_lazy("reminders:preferences")
     success_message = gettext_lazy("Your reminder preferences were saved.")
 
@@ -122,9 +127,21 @@ class PreferencesView(ServiceFormView):
     def get_initial(self):
         return {"digest": self.digest}
 
+    def get_versioned_object(self):
+        return CombinedState(version=selectors.preferences_version(user=self.request.user))
+
+    def conflict_label(self, form, name):
+        for row in form.rows:
+            if name in (f"inbox_{row['code']}", f"email_{row['code']}"):
+                return f"{row['name']}: {form[name].label}"
+        return super().conflict_label(form, name)
+
     def perform_service(self, form):
         return services.preferences_update(
-            user=self.request.user, choices=form.choices(), digest=form.cleaned_data["digest"]
+            user=self.request.user,
+            choices=form.choices(),
+            digest=form.cleaned_data["digest"],
+            expected_version=self.expected_version,
         )
 
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filters import BusinessDateFilter, OwnedFilterSet
+from apps.core.filters import BusinessDateFilter, IdFilter, OwnedFilterSet
 from apps.customers.models import Customer
 from apps.sales.choices import DeliveryStatus, QuestionState, ReceivableState
 from apps.sales.models import Delivery, DeliveryQuestion, Order, Payment, Receivable
@@ -65,7 +65,7 @@ class ReceivableFilter(SalesFilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=ReceivableState.choices, method="filter_state"
     )
-    order = django_filters.NumberFilter(label=_("Order"), widget=forms.HiddenInput)
+    order = IdFilter(label=_("Order"), widget=forms.HiddenInput)
     customer = django_filters.ModelChoiceFilter(
         label=_("Customer"), field_name="order__customer", queryset=visible_customers
     )
@@ -118,10 +118,8 @@ class PaymentFilter(SalesFilterSet):
     date_field = "paid_on"
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    receivable = django_filters.NumberFilter(label=_("Receivable"), widget=forms.HiddenInput)
-    order = django_filters.NumberFilter(
-        label=_("Order"), field_name="receivable__order", widget=forms.HiddenInput
-    )
+    receivable = IdFilter(label=_("Receivable"), widget=forms.HiddenInput)
+    order = IdFilter(label=_("Order"), field_name="receivable__order", widget=forms.HiddenInput)
     customer = django_filters.ModelChoiceFilter(
         label=_("Customer"), field_name="receivable__order__customer", queryset=visible_customers
     )
@@ -154,7 +152,7 @@ class DeliveryFilter(SalesFilterSet):
     date_field = "planned_on"
 
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DeliveryStatus.choices)
-    order = django_filters.NumberFilter(label=_("Order"), widget=forms.HiddenInput)
+    order = IdFilter(label=_("Order"), widget=forms.HiddenInput)
     delivered_after = BusinessDateFilter(
         label=_("Delivered from"), field_name="delivered_on", lookup_expr="gte"
     )
@@ -185,7 +183,7 @@ class DeliveryQuestionFilter(SalesFilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=QuestionState.choices, method="filter_state"
     )
-    delivery = django_filters.NumberFilter(label=_("Delivery"), widget=forms.HiddenInput)
+    delivery = IdFilter(label=_("Delivery"), widget=forms.HiddenInput)
 
     class Meta:
         model = DeliveryQuestion

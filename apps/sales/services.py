@@ -486,9 +486,16 @@ def _check_signed_on_against_children(order: Order, signed_on, errors: dict) -> 
 
 
 @transaction.atomic
-def order_set_credits(*, actor, order: Order, credits: list[dict]) -> list[OrderCredit]:
+def order_set_credits(
+    *, actor, order: Order, credits: list[dict], expected_version=None
+) -> list[OrderCredit]:
     """Replace an order's credit split (``[{"rep": User | id, "percent"}]``, total exactly
-    100.00, distinct reps, each above 0). Audited."""
+    100.00, distinct reps, each above 0). Audited.
+
+    The split is part of the order: ``expected_version`` is the order's version the split was
+    read at (a stale one is refused, nothing written), and a changed split raises it.
+    """
+    check_version(order, expected_version)
     _order_write_check(actor, order)
     order = Order.objects.select_for_update().get(pk=order.pk)
     rows = clean_credits(actor=actor, credits=credits, owner=order.owner, order=order)
@@ -496,6 +503,7 @@ def order_set_credits(*, actor, order: Order, credits: list[dict]) -> list[Order
     _store_credits(order, rows)
     new = _credits_json(rows)
     if _credits_json(old) != new:
+        order.save(update_fields=["updated_at"])  # and its version
         # Sales, receivables and payments of the order count by these shares (SPEC §2.2).
         _facts_changed(
             order,
@@ -639,10 +647,12 @@ def delivery_question_create(
 
 @transaction.atomic
 def delivery_question_close(
-    *, actor, question: DeliveryQuestion, answer: str, closed_on=None
+    *, actor, question: DeliveryQuestion, answer: str, closed_on=None, expected_version=None
 ) -> DeliveryQuestion:
-    """Close a delivery question with its answer (closed on or after the day it was raised)."""
+    """Close a delivery question with its answer (closed on or after the day it was raised).
+    A question changed since ``expected_version`` is refused."""
     _order_write_check(actor, question.delivery.order)
+    check_version(question, expected_version)
     errors: dict[str, list[str]] = {}
     if question.closed_on is not None:
         raise ValidationError(

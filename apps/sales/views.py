@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
 from apps.accounts.models import User
-from apps.core.mixins import FilteredListMixin, ServiceFormView
+from apps.core.mixins import FilteredListMixin, ServiceFormView, rows_conflict
 from apps.core.ownership import assignable_owners
 from apps.customers.models import Customer
 from apps.opportunities.models import Opportunity
@@ -60,6 +60,11 @@ class SelectorListMixin(FilteredListMixin):
             self.request.GET or None, queryset=queryset, request=self.request
         )
         return self.filterset.qs
+
+
+def _share(percent) -> str:
+    """A credit share as the conflict table shows it: ``"60.00%"``."""
+    return "—" if percent is None else f"{percent:.2f}%"
 
 
 def _optional_pk(value) -> int | None:
@@ -240,6 +245,10 @@ class OrderCreditsView(OrderWriteView):
     form_class = CreditFormSet
     prefix = "credits"
     success_message = gettext_lazy("Credit split saved.")
+    #: The split is part of the order: the page carries its version, and a split saved by
+    #: someone else since the page was opened is a conflict (theirs beside yours, nothing
+    #: written).
+    version_check = True
 
     def people(self):
         creditable = permissions.creditable_people(self.request.user, self.order.owner)
@@ -261,9 +270,24 @@ class OrderCreditsView(OrderWriteView):
         context["formset"] = context["form"]
         return context
 
+    def get_formset_conflict(self, formset, current) -> list[dict]:
+        saved = self.order.credits.select_related("rep").order_by("-percent", "rep_id")
+        theirs = [(str(credit.rep), _share(credit.percent)) for credit in saved]
+        yours = []
+        for row in formset.forms:
+            data = getattr(row, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            rep = data.get("rep")
+            yours.append((str(rep) if rep is not None else "—", _share(data.get("percent"))))
+        return rows_conflict(theirs, yours)
+
     def perform_service(self, form):
         return services.order_set_credits(
-            actor=self.request.user, order=self.order, credits=form.credits()
+            actor=self.request.user,
+            order=self.order,
+            credits=form.credits(),
+            expected_version=self.expected_version,
         )
 
 
@@ -335,6 +359,7 @@ class DeliveryQuestionCloseView(OrderWriteView):
     object_queryset = DeliveryQuestion.objects.select_related("delivery", "delivery__order")
     object_context_name = "question"
     success_message = gettext_lazy("Question closed.")
+    version_check = True
 
     def load(self) -> None:
         self.question = self.object
@@ -342,8 +367,14 @@ class DeliveryQuestionCloseView(OrderWriteView):
 
     def perform_service(self, form):
         return services.delivery_question_close(
-            actor=self.request.user, question=self.question, **form.cleaned_data
+            actor=self.request.user,
+            question=self.question,
+            expected_version=self.expected_version,
+            **form.cleaned_data,
         )
+
+    def get_conflict_intent(self, form):
+        return {"closed_on": form.cleaned_data.get("closed_on")}
 
 
 # --- receivables ---------------------------------------------------------------------------

@@ -64,6 +64,7 @@ def test_target_fields_and_decimal_strings(cast, api_as):
         "repeat_sales_target": None,
         "new_customers_target": "3.00",
         "collection_rate_target": "95.00",
+        "version": 1,  # issue #9: the version besides the ETag
     }
 
 

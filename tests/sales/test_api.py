@@ -79,6 +79,7 @@ def test_order_representation_has_money_as_strings_dates_iso_and_credits(cast, w
         "receivable_total",
         "paid_total",
         "created_at",
+        "version",  # issue #9: the version besides the ETag
     }
 
 

@@ -17,6 +17,7 @@ class EmployeeProfileSerializer(serializers.ModelSerializer):
             "monthly_base_salary",
             "monthly_performance_pay",
             "active",
+            "version",
         ]
 
 
@@ -35,6 +36,7 @@ class UserSerializer(serializers.ModelSerializer):
             "team",
             "is_active",
             "profile",
+            "version",
         ]
         read_only_fields = fields
 
@@ -119,8 +121,8 @@ class TeamSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Team
-        fields = ["id", "name", "description", "managers", "members", "created_at"]
-        read_only_fields = ["id", "members", "created_at"]
+        fields = ["id", "name", "description", "managers", "members", "created_at", "version"]
+        read_only_fields = ["id", "members", "created_at", "version"]
 
 
 class TeamInputSerializer(serializers.Serializer):

@@ -29,6 +29,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "next_step_on",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

@@ -61,7 +61,11 @@ class ServiceSchema(WriteErrorsSchemaMixin, ApiAutoSchema):
     # --- versions: ETag, If-Match, 412 ----------------------------------------------------
 
     def _on_versioned_record(self) -> bool:
-        """A detail route of a viewset whose records carry a ``version``."""
+        """A detail route of a viewset whose records carry a ``version``, or a route answering
+        one versioned setting without an id in its path (``versioned_singleton``: the pipeline
+        settings, your reminder preferences)."""
+        if getattr(self.view, "versioned_singleton", False):
+            return True
         queryset = getattr(self.view, "queryset", None)
         model = getattr(queryset, "model", None)
         if model is None or not any(f.name == "version" for f in model._meta.concrete_fields):
@@ -181,14 +185,26 @@ class ServiceViewSet(FieldRulesMixin, ScopedViewSetMixin, viewsets.GenericViewSe
                 raise ParseError(_('If-Match must be the ETag of the record, e.g. "3".')) from None
         return instance
 
+    def if_match_expected(self):
+        """The versions the request's ``If-Match`` accepts (``None``: no check), for a
+        service's ``expected_version`` where the record written is not the URL's object (a
+        singleton setting, the user's own preferences)."""
+        if not self._checks_if_match(self.request):
+            return None
+        try:
+            return versions.if_match_versions(self.request.headers.get("If-Match"))
+        except versions.BadIfMatch:
+            raise ParseError(_('If-Match must be the ETag of the record, e.g. "3".')) from None
+
+    def stale_representation(self, exc) -> tuple[int, dict]:
+        """The current version and representation a 412 answers with."""
+        current = self.get_queryset().filter(pk=exc.current.pk).first() or exc.current
+        return current.version, self.get_serializer(current).data
+
     def handle_exception(self, exc):
         if isinstance(exc, versions.StaleVersionError):
-            current = self.get_queryset().filter(pk=exc.current.pk).first() or exc.current
-            self.etag_version = current.version
-            body = {
-                "detail": str(versions.STALE_MESSAGE),
-                "current": self.get_serializer(current).data,
-            }
+            self.etag_version, current = self.stale_representation(exc)
+            body = {"detail": str(versions.STALE_MESSAGE), "current": current}
             return Response(body, status=status.HTTP_412_PRECONDITION_FAILED)
         return super().handle_exception(exc)
 

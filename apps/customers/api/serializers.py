@@ -62,6 +62,7 @@ class CustomerSerializer(serializers.ModelSerializer):
             "notes",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -72,7 +73,17 @@ class CustomerSerializer(serializers.ModelSerializer):
 class ContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
-        fields = ["id", "customer", "name", "title", "phone", "email", "is_primary", "created_at"]
+        fields = [
+            "id",
+            "customer",
+            "name",
+            "title",
+            "phone",
+            "email",
+            "is_primary",
+            "created_at",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -101,6 +112,7 @@ class HealthReportSerializer(serializers.ModelSerializer):
             "author",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -123,6 +135,7 @@ class MarketInsightSerializer(serializers.ModelSerializer):
             "leads",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -137,7 +150,16 @@ class MarketInsightSerializer(serializers.ModelSerializer):
 class ProductFeedbackSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProductFeedback
-        fields = ["id", "customer", "summary", "detail", "status", "author", "created_at"]
+        fields = [
+            "id",
+            "customer",
+            "summary",
+            "detail",
+            "status",
+            "author",
+            "created_at",
+            "version",
+        ]
         read_only_fields = fields
 
 

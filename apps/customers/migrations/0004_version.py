@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
             model_name="contact",
             name="version",
             field=models.PositiveIntegerField(
+                db_default=1,
                 default=1,
                 editable=False,
                 help_text="Raised by one on every save; an edit based on an older one is refused.",
@@ -23,6 +24,7 @@ class Migration(migrations.Migration):
             model_name="customer",
             name="version",
             field=models.PositiveIntegerField(
+                db_default=1,
                 default=1,
                 editable=False,
                 help_text="Raised by one on every save; an edit based on an older one is refused.",
@@ -33,6 +35,7 @@ class Migration(migrations.Migration):
             model_name="healthreport",
             name="version",
             field=models.PositiveIntegerField(
+                db_default=1,
                 default=1,
                 editable=False,
                 help_text="Raised by one on every save; an edit based on an older one is refused.",
@@ -43,6 +46,7 @@ class Migration(migrations.Migration):
             model_name="marketinsight",
             name="version",
             field=models.PositiveIntegerField(
+                db_default=1,
                 default=1,
                 editable=False,
                 help_text="Raised by one on every save; an edit based on an older one is refused.",
@@ -53,6 +57,7 @@ class Migration(migrations.Migration):
             model_name="productfeedback",
             name="version",
             field=models.PositiveIntegerField(
+                db_default=1,
                 default=1,
                 editable=False,
                 help_text="Raised by one on every save; an edit based on an older one is refused.",

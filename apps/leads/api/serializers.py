@@ -90,6 +90,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "converted_at",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
             model_name="gradingrubric",
             name="version",
             field=models.PositiveIntegerField(
+                db_default=1,
                 default=1,
                 editable=False,
                 help_text="Raised by one on every save; an edit based on an older one is refused.",
@@ -23,6 +24,7 @@ class Migration(migrations.Migration):
             model_name="lead",
             name="version",
             field=models.PositiveIntegerField(
+                db_default=1,
                 default=1,
                 editable=False,
                 help_text="Raised by one on every save; an edit based on an older one is refused.",

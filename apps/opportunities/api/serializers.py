@@ -76,6 +76,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "credits",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -139,7 +140,15 @@ class StageChangeSerializer(serializers.ModelSerializer):
 class SpinNoteSerializer(serializers.ModelSerializer):
     class Meta:
         model = SpinNote
-        fields = ["id", "opportunity", *SPIN_FIELDS, "author", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "opportunity",
+            *SPIN_FIELDS,
+            "author",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -187,6 +196,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "author",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -232,6 +242,7 @@ class RiskSerializer(serializers.ModelSerializer):
             "status",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -258,5 +269,5 @@ class RiskUpdateSerializer(serializers.Serializer):
 class PipelineSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = PipelineSettings
-        fields = ["solution_pre_review", "updated_at"]
-        read_only_fields = ["updated_at"]
+        fields = ["solution_pre_review", "updated_at", "version"]
+        read_only_fields = ["updated_at", "version"]

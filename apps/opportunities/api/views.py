@@ -3,16 +3,25 @@
 call, answered with the output serializer. HR reads only."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.api.field_rules import refuse_unknown_fields
 from apps.core.api.permissions import WriteRulePermission
-from apps.core.api.views import ServiceModelViewSet, ServiceReadCreateViewSet
+from apps.core.api.views import ServiceModelViewSet, ServiceReadCreateViewSet, ServiceSchema
 from apps.core.ownership import owner_field_refusal
+from apps.core.versions import (
+    STALE_MESSAGE,
+    BadIfMatch,
+    StaleVersionError,
+    etag,
+    if_match_versions,
+)
 from apps.opportunities import permissions, selectors, services
 from apps.opportunities.api.serializers import (
     MoveSerializer,
@@ -117,7 +126,9 @@ class OpportunityViewSet(PipelineViewSet):
     @action(detail=True, methods=["get", "put"], pagination_class=None, filterset_class=None)
     def credits(self, request, pk=None):
         """The credit split: GET reads it, PUT replaces it with
-        ``[{"rep": id, "percent": "30.00"}, ...]`` totalling exactly 100."""
+        ``[{"rep": id, "percent": "30.00"}, ...]`` totalling exactly 100. The split is part of
+        the opportunity: the answer's ``ETag`` is the opportunity's version, a PUT with a stale
+        ``If-Match`` is a 412 (nothing written) and a changed split raises the version."""
         opportunity = self.get_object()
         if request.method == "PUT":
             context = {
@@ -131,6 +142,7 @@ class OpportunityViewSet(PipelineViewSet):
                 actor=request.user, opportunity=opportunity, credits=payload.validated_data
             )
             opportunity = self.get_queryset().get(pk=opportunity.pk)
+        self.etag_version = opportunity.version
         rows = [
             {"rep": rep_id, "percent": f"{percent:.2f}"}
             for rep_id, percent in services.opportunity_credit_split(opportunity)
@@ -219,6 +231,9 @@ class PipelineSettingsViewSet(viewsets.GenericViewSet):
     queryset = PipelineSettings.objects.all()
     serializer_class = PipelineSettingsSerializer
     permission_classes = [WriteRulePermission]
+    #: The schema documents the ``ETag`` of every answer, ``If-Match`` and the 412 on writes.
+    schema = ServiceSchema()
+    versioned_singleton = True
     write_rule = permissions.can_edit_pipeline_settings
     pagination_class = None
     filter_backends = []
@@ -239,8 +254,14 @@ class PipelineSettingsViewSet(viewsets.GenericViewSet):
     def list(self, request, *args, **kwargs):  # the router needs it; as_view remaps GET
         return self.read(request)
 
+    def _answer(self, row):
+        """The settings with their version as ``ETag`` (send it back in ``If-Match``)."""
+        response = Response(self.get_serializer(row).data)
+        response["ETag"] = etag(row.version)
+        return response
+
     def read(self, request, *args, **kwargs):
-        return Response(self.get_serializer(PipelineSettings.current()).data)
+        return self._answer(PipelineSettings.current())
 
     @extend_schema(request=PipelineSettingsSerializer, responses=PipelineSettingsSerializer)
     def write(self, request, *args, **kwargs):
@@ -249,10 +270,27 @@ class PipelineSettingsViewSet(viewsets.GenericViewSet):
         )
         refuse_unknown_fields(request.data, payload, output=payload.fields)
         payload.is_valid(raise_exception=True)
-        row = services.pipeline_settings_update(
-            actor=request.user,
-            solution_pre_review=payload.validated_data.get(
-                "solution_pre_review", PipelineSettings.current().solution_pre_review
-            ),
-        )
-        return Response(self.get_serializer(row).data)
+        try:
+            expected = if_match_versions(request.headers.get("If-Match"))
+        except BadIfMatch:
+            raise ParseError(_('If-Match must be the ETag of the record, e.g. "3".')) from None
+        try:
+            row = services.pipeline_settings_update(
+                actor=request.user,
+                solution_pre_review=payload.validated_data.get(
+                    "solution_pre_review", PipelineSettings.current().solution_pre_review
+                ),
+                expected_version=expected,
+            )
+        except StaleVersionError as exc:
+            # Settings changed since the If-Match version: nothing written (412).
+            response = Response(
+                {
+                    "detail": str(STALE_MESSAGE),
+                    "current": self.get_serializer(exc.current).data,
+                },
+                status=status.HTTP_412_PRECONDITION_FAILED,
+            )
+            response["ETag"] = etag(exc.current.version)
+            return response
+        return self._answer(row)

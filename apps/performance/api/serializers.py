@@ -29,7 +29,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ["id", "rep", "period", *TARGET_VALUE_FIELDS]
+        fields = ["id", "rep", "period", *TARGET_VALUE_FIELDS, "version"]
         read_only_fields = fields
 
 
@@ -129,6 +129,7 @@ class PeriodSettingSerializer(serializers.ModelSerializer):
             "challenge_margin",
             "growth_target",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

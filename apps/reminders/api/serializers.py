@@ -51,6 +51,8 @@ class RulePreferenceSerializer(serializers.Serializer):
 class PreferencesSerializer(serializers.Serializer):
     digest = serializers.BooleanField()
     rules = RulePreferenceSerializer(many=True)
+    #: One version for the rule rows and the digest together (also the ``ETag``).
+    version = serializers.IntegerField(read_only=True)
 
 
 class PreferencesInputSerializer(serializers.Serializer):

@@ -61,17 +61,32 @@ class ReminderPreferenceViewSet(ServiceViewSet):
 
     serializer_class = PreferencesSerializer
     create_serializer_class = PreferencesInputSerializer
+    #: The schema documents the ``ETag`` of every answer, ``If-Match`` and the 412 on POST.
+    versioned_singleton = True
     pagination_class = None
     filter_backends: list = []
 
     def _state(self):
         services.rules_ensure()
         rows, digest = selectors.preference_rows(user=self.request.user)
-        return {"digest": digest, "rules": rows}
+        return {
+            "digest": digest,
+            "rules": rows,
+            "version": selectors.preferences_version(user=self.request.user),
+        }
+
+    def _answer(self):
+        """The preferences, their version (one for the rule rows and the digest) as ``ETag``."""
+        state = self._state()
+        self.etag_version = state["version"]
+        return Response(PreferencesSerializer(state).data)
+
+    def stale_representation(self, exc):
+        return exc.current.version, PreferencesSerializer(self._state()).data
 
     @extend_schema(responses=PreferencesSerializer)
     def list(self, request, *args, **kwargs):
-        return Response(PreferencesSerializer(self._state()).data)
+        return self._answer()
 
     @extend_schema(request=PreferencesInputSerializer, responses={200: PreferencesSerializer})
     def create(self, request, *args, **kwargs):
@@ -82,6 +97,9 @@ class ReminderPreferenceViewSet(ServiceViewSet):
             for row in data.get("rules", [])
         }
         services.preferences_update(
-            user=request.user, choices=choices, digest=data.get("digest", current["digest"])
+            user=request.user,
+            choices=choices,
+            digest=data.get("digest", current["digest"]),
+            expected_version=self.if_match_expected(),
         )
-        return Response(PreferencesSerializer(self._state()).data)
+        return self._answer()

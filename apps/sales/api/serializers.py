@@ -49,6 +49,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "receivable_total",
             "paid_total",
             "created_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -148,6 +149,7 @@ class DeliverySerializer(serializers.ModelSerializer):
             "delivered_on",
             "status",
             "created_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -185,6 +187,7 @@ class DeliveryQuestionSerializer(serializers.ModelSerializer):
             "closed_on",
             "is_open",
             "created_at",
+            "version",
         ]
         read_only_fields = fields
 
