@@ -22,4 +22,5 @@ RUN DJANGO_SECRET_KEY=build-only-collectstatic-key DJANGO_ALLOWED_HOSTS=localhos
 
 USER salesperf
 EXPOSE 8000
-CMD ["gunicorn", "salesperf.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn takes its number of workers from WEB_CONCURRENCY (docker-compose.yml sets it).
+CMD ["gunicorn", "salesperf.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -24,7 +24,7 @@ exit 1
 endef
 export FIND_PYTHON
 
-.PHONY: run test venv migrate demo lint format messages clean
+.PHONY: run test fuzz venv migrate demo lint format messages clean
 
 $(VENV)/.installed: requirements.txt
 	@base=$$(bash -c "$$FIND_PYTHON") || { echo "SalesPerf needs Python 3.12 or newer (set PYTHON=/path/to/python3.12)." >&2; exit 1; }; \
@@ -64,6 +64,11 @@ test: venv
 	DJANGO_SETTINGS_MODULE=salesperf.settings.production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-key-value DJANGO_ALLOWED_HOSTS=salesperf.example.com \
 	  $(MANAGE) check --deploy --fail-level WARNING
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Longer API fuzzing than `make test`: every operation, as every role, 100 examples each.
+fuzz: venv
+	SALESPERF_CONTRACT_EXAMPLES=$${EXAMPLES:-100} SALESPERF_CONTRACT_ROLES=rep,manager,hr,admin \
+	  $(VENV)/bin/pytest tests/core/test_api_contract.py -k every_operation -s -q
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -5,7 +5,7 @@ from importlib import import_module
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from apps.accounts.api.views import ObtainTokenView, TeamViewSet, UserViewSet
+from apps.accounts.api.views import ApiTokenViewSet, ObtainTokenView, TeamViewSet, UserViewSet
 
 API_APPS = [
     "leads",
@@ -21,6 +21,7 @@ API_APPS = [
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
 router.register("teams", TeamViewSet, basename="team")
+router.register("auth/tokens", ApiTokenViewSet, basename="token")
 for app in API_APPS:
     import_module(f"apps.{app}.api.routes").register(router)
 

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import EmployeeProfile, Team, User
+from apps.accounts import services
+from apps.accounts.models import ApiToken, EmployeeProfile, Team, User
 
 
 class EmployeeProfileInline(admin.StackedInline):
@@ -39,3 +40,40 @@ class EmployeeProfileAdmin(admin.ModelAdmin):
     list_filter = ("job_title", "active")
     search_fields = ("user__username", "user__first_name", "user__last_name")
     list_select_related = ("user",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens: who, when made, until when, last used; revoke with the action. Keys are never
+    shown (only a hash is stored); a token is made by signing in, not here."""
+
+    list_display = (
+        "prefix",
+        "user",
+        "name",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("revoked_at",)
+    search_fields = ("user__username", "prefix", "name")
+    list_select_related = ("user",)
+    readonly_fields = (
+        "user",
+        "prefix",
+        "name",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset.select_related("user"):
+            services.token_revoke(actor=request.user, token=token)

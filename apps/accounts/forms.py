@@ -1,7 +1,9 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts import selectors
+from apps.accounts import security, selectors
 from apps.accounts.choices import JobTitle
 from apps.accounts.models import Team
 from apps.core.choices import Role
@@ -82,3 +84,14 @@ class TeamForm(forms.Form):
     managers = forms.ModelMultipleChoiceField(
         label=_("Managers"), queryset=selectors.managers_for_choice(), required=False
     )
+
+
+class SignInForm(AuthenticationForm):
+    """The login form. A wrong password and an unknown username get the same answer; once
+    django-axes has locked the account or the address, the lockout message (the same whether the
+    account exists or not), even for the right password."""
+
+    def get_invalid_login_error(self):
+        if security.is_locked_out(self.request):
+            return ValidationError(security.lockout_message(), code="locked_out")
+        return super().get_invalid_login_error()

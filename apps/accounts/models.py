@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.choices import JobTitle
@@ -142,3 +143,58 @@ class EmployeeProfile(VersionedModel, TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} ({self.get_job_title_display()})"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def visible_q(self, user):
+        """Everyone sees their own tokens; HR and admins see everyone's (they may revoke them).
+        Managers do not see their team's: a token is a key, not a sales record."""
+        if sees_everything(user):
+            return None
+        return Q(user=user)
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        q = self.visible_q(user)
+        return self if q is None else self.filter(q)
+
+    def active(self, at=None):
+        """Neither revoked nor expired (at ``at``, default now)."""
+        at = at or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=at)
+
+
+class ApiToken(models.Model):
+    """An API token (header ``Authorization: Token <key>``). Only a hash of the key is stored;
+    the key is shown once, when the token is made at sign-in. It stops working when it expires
+    (``SALESPERF_TOKEN_LIFETIME_HOURS`` after sign-in) or is revoked."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        _("key prefix"), max_length=8, help_text=_("The first characters of the key.")
+    )
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, help_text=_("The client that signed in.")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

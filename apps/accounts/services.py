@@ -1,15 +1,21 @@
 """Writes for people and teams. Each service validates everything first and writes nothing on
 bad input: it raises a ``ValidationError`` whose keys name the offending fields."""
 
+import hashlib
+import secrets
+from datetime import timedelta
 from decimal import Decimal
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.choices import JobTitle
-from apps.accounts.models import EmployeeProfile, Team, User
+from apps.accounts.models import ApiToken, EmployeeProfile, Team, User
 from apps.core.choices import Role
 from apps.core.services import audit_record, audit_value
 from apps.core.versions import check_version
@@ -142,7 +148,13 @@ def user_update(
             setattr(user, name, value)
     if "role" in fields:
         user.is_staff = user.role == Role.ADMIN or user.is_superuser
+    deactivated = "is_active" in changes and not user.is_active
     user.save()
+    if deactivated:
+        # Someone who may no longer sign in keeps no API token either.
+        revoked = tokens_revoke_all(user=user)
+        if revoked:
+            changes["api_tokens_revoked"] = revoked
     record, _created = EmployeeProfile.objects.get_or_create(user=user)
     for name, value in profile.items():
         old = getattr(record, name)
@@ -225,3 +237,83 @@ def team_update(
     if changes:
         audit_record(actor=actor, action="team.update", target=team, changes=changes)
     return team
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+def hash_token_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for ``user`` (one per sign-in), valid for ``SALESPERF_TOKEN_LIFETIME_HOURS``.
+    Returns the record and the key: the key is not stored, only its hash."""
+    key = secrets.token_hex(20)
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=hash_token_key(key),
+        prefix=key[:8],
+        name=(name or "")[:200],
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.SALESPERF_TOKEN_LIFETIME_HOURS),
+    )
+    return token, key
+
+
+@transaction.atomic
+def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    """Revoke ``token`` (it stops working at once). Revoking someone else's is audited."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        if actor is not None and actor.pk != token.user_id:
+            audit_record(
+                actor=actor,
+                action="user.token_revoke",
+                target=token.user,
+                subject_user=token.user,
+                changes={"token": token.prefix},
+            )
+    return token
+
+
+def tokens_revoke_all(*, user: User) -> int:
+    """Revoke every token of ``user`` still in force; returns how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+# --- Sign-in lockout (django-axes; apps/accounts/security.py) --------------------------------
+
+
+def sign_in_failures(*, user: User) -> int:
+    """Failed sign-ins under ``user``'s username that still count (within the cool-off)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(username=user.username, attempt_time__gte=since)
+    return sum(attempts.values_list("failures_since_start", flat=True))
+
+
+def sign_in_locked(*, user: User) -> bool:
+    return sign_in_failures(user=user) >= settings.AXES_FAILURE_LIMIT
+
+
+@transaction.atomic
+def sign_in_unlock(*, actor, user: User) -> int:
+    """Forget the failed sign-ins under ``user``'s username (HR or an admin unlocks them).
+    Returns how many records were removed; an account that is not locked is refused."""
+    attempts = AccessAttempt.objects.filter(username=user.username)
+    if not attempts.exists():
+        raise ValidationError(_("%(name)s has no failed sign-ins to clear.") % {"name": user})
+    count, _deleted = attempts.delete()
+    audit_record(
+        actor=actor,
+        action="user.sign_in_unlock",
+        target=user,
+        subject_user=user,
+        changes={"failed_sign_in_records": count},
+    )
+    return count

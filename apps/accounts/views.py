@@ -1,3 +1,6 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -6,7 +9,7 @@ from django.views.generic import DetailView, ListView
 
 from apps.accounts import permissions, selectors, services
 from apps.accounts.filters import TeamFilter, UserFilter
-from apps.accounts.forms import TeamForm, UserCreateForm, UserUpdateForm
+from apps.accounts.forms import SignInForm, TeamForm, UserCreateForm, UserUpdateForm
 from apps.accounts.models import Team, User
 from apps.core.mixins import FilteredListMixin, ScopedQuerysetMixin, ServiceFormView
 from apps.core.models import AuditEntry
@@ -39,7 +42,40 @@ class UserDetailView(ScopedQuerysetMixin, DetailView):
         context["history"] = (
             AuditEntry.objects.visible_to(viewer).for_object(person).select_related("actor")[:20]
         )
+        if permissions.can_manage_people(viewer):
+            context["sign_in_failures"] = services.sign_in_failures(user=person)
+            context["sign_in_locked"] = services.sign_in_locked(user=person)
         return context
+
+
+class SignInView(auth_views.LoginView):
+    """The login page, with django-axes' lockout (apps/accounts/security.py)."""
+
+    form_class = SignInForm
+
+
+class UserUnlockView(ServiceFormView):
+    """HR or an admin clears a person's failed sign-ins: they may sign in again at once."""
+
+    http_method_names = ["post"]
+    form_class = forms.Form
+    write_rule = permissions.can_manage_people
+    object_queryset = User.objects.all()
+    object_context_name = "person"
+
+    def perform_service(self, form):
+        return services.sign_in_unlock(actor=self.request.user, user=self.object)
+
+    def form_invalid(self, form):
+        for error in form.non_field_errors():
+            messages.error(self.request, error)
+        return redirect(self.get_success_url())
+
+    def get_success_message(self, result):
+        return _("%(name)s may sign in again.") % {"name": self.object}
+
+    def get_success_url(self, result=None):
+        return reverse("accounts:user-detail", kwargs={"pk": self.object.pk})
 
 
 class UserCreateView(ServiceFormView):

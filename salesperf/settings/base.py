@@ -29,7 +29,7 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -50,7 +50,13 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: answers only the container's own plain-HTTP GET /healthz from loopback, before the
+    # HTTPS redirect and the host check (apps/core/middleware.py says exactly when).
+    "apps.core.middleware.LoopbackHealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Both send nothing unless SECURE_CSP / SALESPERF_PERMISSIONS_POLICY is set (production).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "apps.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -59,7 +65,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused by django-axes into a 429 (apps/accounts/security.py).
+    "axes.middleware.AxesMiddleware",
 ]
+
+#: Permissions-Policy header: feature -> allowed origins ([] = nobody). Set in production.
+SALESPERF_PERMISSIONS_POLICY: dict[str, list[str]] = {}
 
 ROOT_URLCONF = "salesperf.urls"
 WSGI_APPLICATION = "salesperf.wsgi.application"
@@ -107,6 +118,38 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- Sign-in protection (django-axes) and API tokens (apps/accounts/security.py, README
+# "Security") ------------------------------------------------------------------------------
+# Axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+#: How many reverse proxies in front of the app append to X-Forwarded-For. 0: the client is
+#: REMOTE_ADDR and the header is ignored; N: the N-th address from the right of the header.
+SALESPERF_TRUSTED_PROXIES = env_int("SALESPERF_TRUSTED_PROXIES", 0)
+if not 0 <= SALESPERF_TRUSTED_PROXIES <= 10:
+    raise ImproperlyConfigured("SALESPERF_TRUSTED_PROXIES must be between 0 and 10.")
+#: Failed sign-ins (login page and token endpoint together) that lock an account and, apart,
+#: a client address; and how long the lock lasts after the last failed try.
+AXES_FAILURE_LIMIT = env_int("SALESPERF_LOGIN_FAILURE_LIMIT", 5)
+SALESPERF_LOGIN_COOLOFF_MINUTES = env_int("SALESPERF_LOGIN_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or SALESPERF_LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "SALESPERF_LOGIN_FAILURE_LIMIT and SALESPERF_LOGIN_COOLOFF_MINUTES must be at least 1."
+    )
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=SALESPERF_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.security.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS: list[str] = []  # log the username and address; never the password
+AXES_VERBOSE = False  # no start-up banner; failures are still logged (WARNING)
+#: Lifetime of an API token from POST /api/v1/auth/token/.
+SALESPERF_TOKEN_LIFETIME_HOURS = env_int("SALESPERF_TOKEN_LIFETIME_HOURS", 24 * 7)
+if SALESPERF_TOKEN_LIFETIME_HOURS < 1:
+    raise ImproperlyConfigured("SALESPERF_TOKEN_LIFETIME_HOURS must be at least 1.")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -146,7 +189,7 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous request gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -161,6 +204,9 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "apps.core.api.exceptions.exception_handler",
+    # Throttles key on the same client address as the sign-in lockout (SALESPERF_TRUSTED_PROXIES)
+    # and count in the default cache: share it (REDIS_CACHE_URL) when several processes serve.
+    "NUM_PROXIES": SALESPERF_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SalesPerf API",

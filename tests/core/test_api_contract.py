@@ -20,6 +20,7 @@ wrote, which is fine: the checks only compare each answer with the schema, never
 
 import importlib
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -31,13 +32,13 @@ from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
     not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
 )
 
+from apps.accounts.services import token_issue
 from tests.factories import (
     ActivityFactory,
     ContactFactory,
@@ -48,7 +49,9 @@ from tests.factories import (
     ScorecardFactory,
 )
 
-MAX_EXAMPLES = 10
+#: Examples per operation and the roles that send them: 10 and rep/manager/admin in `make test`;
+#: `make fuzz` raises both (SALESPERF_CONTRACT_EXAMPLES, SALESPERF_CONTRACT_ROLES).
+MAX_EXAMPLES = int(os.environ.get("SALESPERF_CONTRACT_EXAMPLES", "10"))
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
@@ -60,7 +63,7 @@ def _openapi_document() -> dict:
 
 # No ``app``: every case is sent over HTTP to ``base_url=live_server.url`` (see the test).
 api_schema = schemathesis.openapi.from_dict(_openapi_document())
-ROLES = ("rep", "manager", "admin")
+ROLES = tuple(os.environ.get("SALESPERF_CONTRACT_ROLES", "rep,manager,admin").split(","))
 SENT: Counter = Counter()  # (method path, role) -> requests sent
 STATUSES: Counter = Counter()  # status code -> answers
 
@@ -99,8 +102,8 @@ def world(cast):
 
 
 def _headers(user) -> dict:
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    _token, key = token_issue(user=user)
+    return {"Authorization": f"Token {key}"}
 
 
 @pytest.fixture
@@ -111,7 +114,7 @@ def role_headers(world) -> dict:
     One connection per request: Django's development server leaves Nagle's algorithm on, so on
     a kept-alive connection every answer waits ~40 ms for the client's delayed ACK (~3 ms a
     request here instead of ~55)."""
-    users = {"rep": world.rep_a, "manager": world.manager_a, "admin": world.admin}
+    users = {"rep": world.rep_a, "manager": world.manager_a, "hr": world.hr, "admin": world.admin}
     return {
         role: {**_headers(users[role]), "X-Contract-Role": role, "Connection": "close"}
         for role in ROLES

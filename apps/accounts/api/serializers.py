@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.accounts.choices import JobTitle
-from apps.accounts.models import EmployeeProfile, Team, User
+from apps.accounts.models import ApiToken, EmployeeProfile, Team, User
 from apps.core.choices import Role
 
 PAY_FIELDS = ("monthly_base_salary", "monthly_performance_pay")
@@ -147,4 +147,31 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text=_("Send it as Authorization: Token <token>."))
+    expires_at = serializers.DateTimeField(help_text=_("When the token stops working."))
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A token as its owner (or HR/an admin) sees it: never the key, only its first characters."""
+
+    current = serializers.SerializerMethodField(
+        help_text=_("Whether this request was made with this token.")
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "user",
+            "prefix",
+            "name",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "current",
+        ]
+        read_only_fields = fields
+
+    def get_current(self, token) -> bool:
+        auth = getattr(self.context.get("request"), "auth", None)
+        return isinstance(auth, ApiToken) and auth.pk == token.pk
