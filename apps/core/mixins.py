@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from apps.core import versions
-from apps.core.scoping import sees_everything
 
 #: The hidden field of an edit form that carries the version of the record it was opened on.
 VERSION_FIELD = "record_version"
@@ -58,28 +57,6 @@ class FilteredListMixin(ScopedQuerysetMixin):
         query.pop("page", None)
         context["querystring"] = query.urlencode()
         return context
-
-
-class RoleRequiredMixin(LoginRequiredMixin):
-    """Only users whose role is in ``allowed_roles`` (or who see everything) may enter: else 403."""
-
-    allowed_roles: frozenset = frozenset()
-    organisation_wide_only = False
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if self.organisation_wide_only and not sees_everything(request.user):
-            raise PermissionDenied
-        if self.allowed_roles and not (
-            request.user.role in self.allowed_roles or sees_everything(request.user)
-        ):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class OrganisationWideRequiredMixin(RoleRequiredMixin):
-    organisation_wide_only = True
 
 
 class ServiceFormView(LoginRequiredMixin, FormView):

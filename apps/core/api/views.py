@@ -38,10 +38,6 @@ class ScopedViewSetMixin:
         return super().get_queryset().visible_to(self.request.user)
 
 
-class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
-    pass
-
-
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
