@@ -162,6 +162,11 @@ LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [Path(env_str("SALESPERF_LOCALE_DIR", str(BASE_DIR / "locale")))]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Asia/Shanghai")
+# Our own date and number formats per language (salesperf/formats/): thousands grouped by three
+# in Chinese too, ISO dates in tables.
+FORMAT_MODULE_PATH = ["salesperf.formats"]
+#: ISO 4217 code of the money on every page and export (apps/core/formatting.py).
+SALESPERF_CURRENCY = env_str("SALESPERF_CURRENCY", "CNY").upper()
 USE_I18N = True
 USE_TZ = True
 
