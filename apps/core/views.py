@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.core import home as home_pages
 from apps.core import selectors
 
 
@@ -28,4 +29,9 @@ def healthz(request):
 
 @login_required
 def home(request):
+    """The signed-in person's dashboard (the view registered for their role in
+    :mod:`apps.core.home`), or the page of tiles when no app registered one."""
+    view = home_pages.home_view_for(request.user)
+    if view is not None:
+        return view(request)
     return render(request, "core/home.html", {})

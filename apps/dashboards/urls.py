@@ -1,0 +1,12 @@
+from django.urls import path
+
+from apps.dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.RepDashboardView.as_view(), name="my"),
+    path("rep/<int:rep_id>/", views.RepDashboardView.as_view(), name="rep"),
+    path("team/", views.TeamDashboardView.as_view(), name="team"),
+    path("company/", views.CompanyDashboardView.as_view(), name="company"),
+]

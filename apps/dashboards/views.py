@@ -1,0 +1,419 @@
+"""The role dashboards (SPEC §2.5): a rep's month, a manager's team, HR's company overview.
+
+Every figure is read through :mod:`apps.dashboards.selectors` (scoped with ``visible_to``, a
+fixed number of queries) and shaped by the pure :mod:`apps.dashboards.calculations`; charts
+are server-rendered SVG specs from :mod:`apps.dashboards.charts`.
+
+- ``dashboards:my`` / ``dashboards:rep``: a person's dashboard (the signed-in person's own, or
+  anyone they may see — out of scope is a 404);
+- ``dashboards:team``: a manager's teams (HR and admin may choose any team; a rep gets 403);
+- ``dashboards:company``: HR and admin only (403 otherwise).
+
+All take ``?period=YYYY-MM`` (default: the current month; a bad value is reported and the
+current month shown).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from apps.accounts.models import User
+from apps.core.choices import Role
+from apps.core.permissions import is_manager
+from apps.core.scoping import sees_everything
+from apps.dashboards import calculations, charts, selectors
+from apps.dashboards.panels import CompanyOverview, company_panels
+from apps.leads.choices import Grade, LeadSource
+from apps.opportunities.choices import OPEN_STAGES, Stage
+from apps.performance.choices import Kpi
+from apps.performance.periods import MONTH, add_months, parse_period
+
+#: How each KPI's value reads (rates are in percent units).
+KPI_UNITS = {
+    Kpi.SALES_ACHIEVEMENT_RATE: "percent",
+    Kpi.SALES_GROWTH_RATE: "percent",
+    Kpi.NEW_CUSTOMERS: "number",
+    Kpi.RETENTION_RATE: "percent",
+    Kpi.COLLECTION_RATE: "percent",
+}
+KPI_ORDER = [kpi.value for kpi in Kpi]
+KPI_LABELS = dict(Kpi.choices)
+TOP = 10
+
+
+def url_with(name: str, *args, **params) -> str:
+    """``reverse(name, args)`` with the query string of the non-empty ``params``."""
+    url = reverse(name, args=args)
+    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
+    return f"{url}?{query}" if query else url
+
+
+def kpi_sources_url(card, kpi: str) -> str:
+    """Where the records behind a KPI figure are listed: the scorecard's sources page
+    (``scorecards:scorecard-sources?kpi=…``) when it exists, else the scorecard itself."""
+    try:
+        return url_with("scorecards:scorecard-sources", card.pk, kpi=kpi)
+    except NoReverseMatch:
+        return reverse("scorecards:scorecard-detail", args=[card.pk])
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """The month (``?period=YYYY-MM``) shared by every dashboard."""
+
+    def get_period(self):
+        current = selectors.current_month()
+        raw = self.request.GET.get("period", "").strip()
+        if not raw:
+            return current
+        try:
+            period = parse_period(raw)
+        except ValueError as error:
+            messages.error(self.request, str(error))
+            return current
+        if period.kind != MONTH:
+            messages.error(
+                self.request,
+                _("Choose a month, written like %(example)s; showing %(current)s instead.")
+                % {"example": current.key, "current": current.key},
+            )
+            return current
+        return period
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = self.period = self.get_period()
+        context.update(
+            period=period,
+            period_month=period.start,
+            is_current_month=period == selectors.current_month(),
+            previous_period=period.previous().key,
+            next_period=period.next().key,
+        )
+        return context
+
+
+# --- A person's dashboard ------------------------------------------------------------------
+
+
+class RepDashboardView(DashboardView):
+    """A seller's month: KPIs against target, 12-month trend, pipeline, lead funnel, what to do
+    today. ``/dashboard/`` is the signed-in person's own; ``/dashboard/rep/<id>/`` anyone the
+    reader may see (a 404 otherwise)."""
+
+    template_name = "dashboards/rep.html"
+
+    def get_rep(self):
+        rep_id = self.kwargs.get("rep_id")
+        if rep_id is None:
+            return self.request.user
+        return get_object_or_404(User.objects.visible_to(self.request.user), pk=rep_id)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, period = self.request.user, self.period
+        rep = self.get_rep()
+        today = timezone.localdate()
+        history = selectors.rep_history(rep=rep, period=period)
+        card = history[-1]["card"]
+        context.update(
+            rep=rep,
+            is_own=rep.pk == user.pk,
+            card=card,
+            measured=rep.role in (Role.REP, Role.MANAGER),
+            can_see_team=is_manager(user) or sees_everything(user),
+        )
+        context.update(self.kpi_context(card))
+        context.update(self.trend_context(history))
+        context.update(self.pipeline_context(user, rep, today))
+        context.update(self.funnel_context(user, rep, period))
+        if rep.pk == user.pk:  # reminders are personal: only on one's own dashboard
+            context["reminders"] = selectors.open_reminders(user=user, today=today, limit=TOP)
+        context["a_leads"] = selectors.a_leads_to_call(user=user, rep=rep, limit=TOP)
+        context["a_leads_url"] = url_with("leads:lead-list", owner=rep.pk, grade=Grade.A)
+        return context
+
+    def kpi_context(self, card) -> dict:
+        if card is None:
+            return {"kpis": [], "sales_gap": None}
+        figures = calculations.kpi_figures(card.kpi_scores or {}, KPI_ORDER)
+        kpis = [
+            {
+                "kpi": figure.kpi,
+                "label": KPI_LABELS.get(figure.kpi, figure.kpi),
+                "unit": KPI_UNITS.get(figure.kpi, "number"),
+                "value": figure.value,
+                "target": figure.target,
+                "score": figure.score,
+                "weight": figure.weight,
+                "url": kpi_sources_url(card, figure.kpi),
+            }
+            for figure in figures
+        ]
+        return {
+            "kpis": kpis,
+            "sales_gap": calculations.gap_to_target(card.sales, card.sales_target),
+            "sales_url": kpi_sources_url(card, Kpi.SALES_ACHIEVEMENT_RATE),
+        }
+
+    def trend_context(self, history) -> dict:
+        labels = [row["period"] for row in history]
+        cards = [row["card"] for row in history]
+        if not any(cards):
+            return {"score_chart": None, "sales_chart": None}
+        score_chart = charts.line(
+            _("Score, last 12 months"),
+            labels=labels,
+            series=[
+                (_("Score"), [calculations.as_decimal(c and c.score) for c in cards]),
+                (
+                    _("Team average"),
+                    [calculations.as_decimal(row["team"].get("score")) for row in history],
+                ),
+            ],
+            unit="score",
+        )
+        sales_chart = charts.line(
+            _("Sales against target, last 12 months"),
+            labels=labels,
+            series=[
+                (_("Sales"), [c.sales if c else None for c in cards]),
+                (_("Sales target"), [c.sales_target if c else None for c in cards]),
+            ],
+            unit="money",
+        )
+        return {"score_chart": score_chart, "sales_chart": sales_chart}
+
+    def pipeline_context(self, user, rep, today) -> dict:
+        rows = {
+            row["stage"]: row
+            for row in selectors.pipeline_by_stage(user=user, rep=rep, today=today)
+        }
+        labels = dict(Stage.choices)
+        stages = []
+        for stage in OPEN_STAGES:
+            row = rows.get(stage, {})
+            stages.append(
+                {
+                    "stage": stage,
+                    "label": labels[stage],
+                    "count": row.get("count", 0),
+                    "value": row.get("value"),
+                    "overdue_count": row.get("overdue_count", 0),
+                    "overdue_value": row.get("overdue_value"),
+                    "url": url_with("opportunities:opportunity-list", owner=rep.pk, stage=stage),
+                }
+            )
+        open_count = sum(stage["count"] for stage in stages)
+        overdue_count = sum(stage["overdue_count"] for stage in stages)
+        chart = None
+        if open_count:
+            chart = charts.bar(
+                _("Open pipeline by stage"),
+                items=[(s["label"], s["value"], s["url"]) for s in stages],
+                unit="money",
+            )
+        return {
+            "pipeline": stages,
+            "pipeline_chart": chart,
+            "pipeline_count": open_count,
+            "pipeline_value": calculations.total(s["value"] for s in stages),
+            "overdue_count": overdue_count,
+            "overdue_value": calculations.total(s["overdue_value"] for s in stages),
+            "pipeline_url": url_with("opportunities:opportunity-list", owner=rep.pk),
+        }
+
+    def funnel_context(self, user, rep, period) -> dict:
+        until = add_months(period.start, 1)
+        since = add_months(period.start, -11)
+        rows = selectors.lead_funnel_rows(user=user, rep=rep, since=since, until=until)
+        grade_labels, source_labels = dict(Grade.choices), dict(LeadSource.choices)
+        by_grade = calculations.conversions(rows, "grade", [g.value for g in Grade])
+        by_source = calculations.conversions(rows, "source", [s.value for s in LeadSource])
+        leads = sum(item.leads for item in by_grade)
+        converted = sum(item.converted for item in by_grade)
+        for item in by_grade:
+            item.label = grade_labels.get(item.key, item.key)
+            item.url = url_with("leads:lead-list", owner=rep.pk, grade=item.key)
+        for item in by_source:
+            item.label = source_labels.get(item.key, item.key)
+            item.url = url_with("leads:lead-list", owner=rep.pk, source=item.key)
+        context = {
+            "funnel_since": since,
+            "funnel_leads": leads,
+            "funnel_converted": converted,
+            "funnel_rate": calculations.rate(converted, leads),
+            "by_grade": by_grade,
+            "by_source": [item for item in by_source if item.leads],
+            "funnel_chart": None,
+            "grade_chart": None,
+            "source_chart": None,
+        }
+        if leads:
+            context["funnel_chart"] = charts.funnel(
+                _("Leads converted, last 12 months"),
+                stages=[(_("Leads"), leads), (_("Converted"), converted)],
+            )
+            context["grade_chart"] = charts.bar(
+                _("Conversion by lead grade"),
+                items=[(item.label, item.rate, item.url) for item in by_grade],
+                unit="percent",
+            )
+            context["source_chart"] = charts.bar(
+                _("Conversion by source"),
+                items=[(item.label, item.rate, item.url) for item in context["by_source"]],
+                unit="percent",
+            )
+        return context
+
+
+# --- A team --------------------------------------------------------------------------------
+
+FLAG_LABELS = {
+    calculations.STALE: lambda: _("Figures changed since the scorecard was computed"),
+    calculations.NO_SCORECARD: lambda: _("No scorecard for this month"),
+    calculations.NO_ACTIVITY: lambda: _("No activity logged in the last 14 days"),
+}
+
+
+class TeamDashboardView(DashboardView):
+    """A team's month: people ranked by score, each KPI's spread, a person × KPI heatmap,
+    team totals, and who has stale or missing data. A manager sees the teams they manage, HR
+    and admin any team (``?team=<id>``); a rep is refused (403)."""
+
+    template_name = "dashboards/team.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (is_manager(user) or sees_everything(user)):
+            raise PermissionDenied(_("Only managers, HR and admins see team dashboards."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_team(self, teams):
+        raw = self.request.GET.get("team", "").strip()
+        if not raw:
+            return teams[0] if teams else None
+        try:
+            team_id = int(raw)
+        except ValueError:
+            messages.error(self.request, _("Choose a team from the list."))
+            return teams[0] if teams else None
+        for team in teams:
+            if team.pk == team_id:
+                return team
+        raise Http404(_("No team of yours has this id."))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, period = self.request.user, self.period
+        teams = list(selectors.managed_or_visible_teams(user))
+        team = self.get_team(teams)
+        context.update(teams=teams, team=team, rows=[], team_query=team.pk if team else "")
+        if team is None:
+            return context
+        people = selectors.team_people(user=user, team=team, period_key=period.key)
+        cards = selectors.team_cards(
+            user=user, rep_ids=[p.pk for p in people], period_key=period.key
+        )
+        now = timezone.now()
+        rows = []
+        for person in people:
+            card = cards.get(person.pk)
+            flags = calculations.data_flags(
+                has_scorecard=card is not None,
+                stale=bool(card and card.stale),
+                last_activity=person.last_activity,
+                now=now,
+            )
+            rows.append(
+                {
+                    "person": person,
+                    "card": card,
+                    "score": card.score if card else None,
+                    "flags": [FLAG_LABELS[flag]() for flag in flags],
+                    "url": url_with("dashboards:rep", person.pk, period=period.key),
+                }
+            )
+        ranked = calculations.ranked(rows, key=lambda row: row["score"])
+        for rank, row in ranked:
+            row["rank"] = rank
+        rows = [row for _rank, row in ranked]
+        kpis = [
+            kpi
+            for kpi in KPI_ORDER
+            if any(kpi in (row["card"].kpi_scores or {}) for row in rows if row["card"])
+        ]
+        context.update(
+            rows=rows,
+            kpi_labels=[KPI_LABELS[kpi] for kpi in kpis],
+            flagged=[row for row in rows if row["flags"]],
+            totals=calculations.totals(row["card"] for row in rows if row["card"]),
+            has_cards=bool(cards),
+        )
+        if cards:
+            context.update(self.chart_context(rows, kpis))
+        return context
+
+    def chart_context(self, rows, kpis) -> dict:
+        scored = [row for row in rows if row["card"]]
+        ranking_chart = charts.bar(
+            _("Score by person"),
+            items=[(str(row["person"]), row["score"], row["url"]) for row in scored],
+            unit="score",
+        )
+        histograms = [
+            charts.histogram(
+                _("Score spread: %(kpi)s") % {"kpi": KPI_LABELS[kpi]},
+                values=[calculations.kpi_score(row["card"].kpi_scores, kpi) for row in scored],
+                bins=charts.SCORE_BINS,
+                unit="score",
+            )
+            for kpi in kpis
+        ]
+        heatmap = charts.heatmap(
+            _("Scores by person and KPI"),
+            rows=[(str(row["person"]), row["url"]) for row in scored],
+            columns=[KPI_LABELS[kpi] for kpi in kpis],
+            cells=[
+                [calculations.kpi_score(row["card"].kpi_scores, kpi) for kpi in kpis]
+                for row in scored
+            ],
+        )
+        return {"ranking_chart": ranking_chart, "histograms": histograms, "heatmap": heatmap}
+
+
+# --- The company ---------------------------------------------------------------------------
+
+
+class CompanyDashboardView(DashboardView):
+    """HR's and admins' overview of the month: a list of panels (:mod:`apps.dashboards.panels`;
+    the built-in ones are in :mod:`apps.dashboards.company`). Anyone else is refused (403)."""
+
+    template_name = "dashboards/company.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not sees_everything(request.user):
+            raise PermissionDenied(_("Only HR and admins see the company overview."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, period = self.request.user, self.period
+        overview = CompanyOverview(
+            user=user,
+            period=period,
+            cards=selectors.company_cards(user=user, period_key=period.key),
+            query=urlencode({"period": period.key}),
+        )
+        context["overview"] = overview
+        context["panels"] = company_panels(overview)
+        return context
