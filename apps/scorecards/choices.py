@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.performance.choices import Cycle, PeriodKind
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "KIND_CYCLE", "JobStatus", "PeriodKind", "UPSERT_BATCH_SIZE"]
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "FIELD_LABELS",
+    "KIND_CYCLE",
+    "JobStatus",
+    "PeriodKind",
+    "SECTION_LABELS",
+    "UPSERT_BATCH_SIZE",
+]
 
 
 class JobStatus(models.TextChoices):
@@ -32,3 +40,24 @@ DEFAULT_CHUNK_SIZE = 10_000
 #: Scorecards per ``bulk_create`` statement on databases other than PostgreSQL (SQLite allows
 #: fewer bind parameters; Django splits further). PostgreSQL writes a chunk in one statement.
 UPSERT_BATCH_SIZE = 2000
+
+#: What each section of a KPI lists, and the line that sums it up.
+SECTION_LABELS = {
+    "orders": _("Orders of the period"),
+    "orders_last_year": _("Orders of the same period last year"),
+    "developed": _("Customers developed"),
+    "at_start": _("Customers at the start of the period"),
+    "lost": _("Customers lost in the period"),
+    "receivables": _("Receivables due in the period"),
+    "payments": _("Payments received against them by the period end"),
+}
+FIELD_LABELS = {
+    "sales": _("Sales"),
+    "sales_last_year": _("Sales same period last year"),
+    "new_customers": _("New customers"),
+    "new_customers_weighted": _("New customers (grade-weighted)"),
+    "customers_at_start": _("Customers at period start"),
+    "customers_lost": _("Customers lost"),
+    "receivable_due": _("Receivable due"),
+    "collected": _("Collected"),
+}

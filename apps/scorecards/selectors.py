@@ -53,10 +53,17 @@ from apps.accounts.models import User
 from apps.core.choices import Role
 from apps.customers.models import Customer
 from apps.opportunities.models import Opportunity
+from apps.performance import periods as period_lib
+from apps.performance.calculations import grade_weight, money, quantize
+from apps.performance.choices import Kpi
 from apps.performance.models import PeriodSetting, Target
 from apps.performance.selectors import period_settings, period_targets, schemes_in_force_first
 from apps.sales.models import Order, OrderCredit, Payment, Receivable
-from apps.scorecards.calculations import DEVELOPED_BY_GRADE
+from apps.scorecards.calculations import (
+    DEVELOPED_BY_GRADE,
+    new_customers_weighted,
+    share_to_money,
+)
 from apps.scorecards.models import RecomputeJob, Scorecard, StaleRepPeriod
 
 #: Up to this many reps, money figures are read from the reps' own credit rows (indexed by
@@ -145,6 +152,10 @@ def _share(amount_field: str):
     return _cents(F(amount_field)) * F("credit_bp")
 
 
+def _share_sum(prefix: str):
+    return Sum(_share(f"{prefix}amount"))
+
+
 def _no_credit_rows(order_path: str):
     return ~Exists(OrderCredit.objects.filter(order=OuterRef(order_path or "pk")))
 
@@ -175,6 +186,19 @@ def _sales_sums(prefix: str, window: Window) -> dict:
     }
 
 
+def credited_orders(window: Window, reps) -> QuerySet:
+    """The orders signed in the period or the same period a year earlier, one row per credit
+    line (LEFT JOIN credits), annotated with ``credit_rep``, ``credit_bp`` and ``is_new`` (the
+    customer's first-ever order, over all reps, is in the period), of ``reps``: the rows the
+    sales figures of many reps sum, and the rows that explain one rep's sales."""
+    return (
+        Order.objects.filter(_either_period("", window))
+        .annotate(**_credit_annotations(""))
+        .annotate(is_new=~Exists(_ordered_before(window.start, "customer")))
+        .filter(_of_reps("credit_rep", reps))
+    )
+
+
 def sales_sources(window: Window, reps) -> list[Source]:
     """``sales``, ``new_customer_sales`` (customers whose first-ever order, over all reps, is in
     the period) and ``sales_last_year`` (the same period a year earlier), as exact share sums.
@@ -183,13 +207,7 @@ def sales_sources(window: Window, reps) -> list[Source]:
     Many reps: one pass over the two periods' orders (LEFT JOIN credits). A few: their credit
     rows (indexed by rep) and their orders without credit rows."""
     if not _few(reps):
-        orders = (
-            Order.objects.filter(_either_period("", window))
-            .annotate(**_credit_annotations(""))
-            .annotate(is_new=~Exists(_ordered_before(window.start, "customer")))
-            .filter(_of_reps("credit_rep", reps))
-        )
-        return [(orders, "credit_rep", _sales_sums("", window))]
+        return [(credited_orders(window, reps), "credit_rep", _sales_sums("", window))]
     credited = OrderCredit.objects.filter(
         _either_period("order__", window), _of_reps("rep", reps)
     ).annotate(
@@ -205,52 +223,67 @@ def sales_sources(window: Window, reps) -> list[Source]:
     ]
 
 
+def _due_in(prefix: str, window: Window) -> Q:
+    """Receivables (at ``prefix``) falling due in the period."""
+    return Q(**{f"{prefix}due_on__gte": window.start, f"{prefix}due_on__lt": window.end})
+
+
+def _counted_payment(receivable: str, payment: str, window: Window) -> Q:
+    """Payments (at ``payment``, their receivable at ``receivable``) counted as collected:
+    against a receivable due in the period, made before the period ends (early ones too)."""
+    return _due_in(receivable, window) & Q(**{f"{payment}paid_on__lt": window.end})
+
+
+def receivables_due(window: Window, reps) -> QuerySet:
+    """The receivables due in the period, one row per credit line of their order (LEFT JOIN
+    credits, ``credit_rep`` and ``credit_bp``), of ``reps``."""
+    return (
+        Receivable.objects.filter(_due_in("", window))
+        .annotate(**_credit_annotations("order"))
+        .filter(_of_reps("credit_rep", reps))
+    )
+
+
+def payments_counted(window: Window, reps) -> QuerySet:
+    """The payments counted as collected in the period (:func:`_counted_payment`), one row
+    per credit line of their order, of ``reps``."""
+    return (
+        Payment.objects.filter(_counted_payment("receivable__", "", window))
+        .annotate(**_credit_annotations("receivable__order"))
+        .filter(_of_reps("credit_rep", reps))
+    )
+
+
 def collection_sources(window: Window, reps) -> list[Source]:
     """``receivable_due`` (the reps' share of receivables due in the period) and ``collected``
     (their share of the payments against those receivables made before the period ends), as
     exact share sums. Many reps: receivables and payments joined to credits (LEFT JOIN). A
     few: credit rows first, then orders without credit rows, as in :func:`sales_sources`."""
-    start, end = window.start, window.end
     if not _few(reps):
-        due = (
-            Receivable.objects.filter(due_on__gte=start, due_on__lt=end)
-            .annotate(**_credit_annotations("order"))
-            .filter(_of_reps("credit_rep", reps))
-        )
-        paid = (
-            Payment.objects.filter(
-                receivable__due_on__gte=start, receivable__due_on__lt=end, paid_on__lt=end
-            )
-            .annotate(**_credit_annotations("receivable__order"))
-            .filter(_of_reps("credit_rep", reps))
-        )
         return [
-            (due, "credit_rep", {"receivable_due": Sum(_share("amount"))}),
-            (paid, "credit_rep", {"collected": Sum(_share("amount"))}),
+            (receivables_due(window, reps), "credit_rep", {"receivable_due": _share_sum("")}),
+            (payments_counted(window, reps), "credit_rep", {"collected": _share_sum("")}),
         ]
     receivables = "order__receivables__"
-    due_in = {f"{receivables}due_on__gte": start, f"{receivables}due_on__lt": end}
-    credit_due = OrderCredit.objects.filter(_of_reps("rep", reps), **due_in).annotate(
-        credit_bp=_cents(F("percent"))
-    )
+    credit_due = OrderCredit.objects.filter(
+        _of_reps("rep", reps), _due_in(receivables, window)
+    ).annotate(credit_bp=_cents(F("percent")))
     credit_paid = OrderCredit.objects.filter(
-        _of_reps("rep", reps), **due_in, **{f"{receivables}payments__paid_on__lt": end}
+        _of_reps("rep", reps), _counted_payment(receivables, f"{receivables}payments__", window)
     ).annotate(credit_bp=_cents(F("percent")))
     orphan_due = Receivable.objects.filter(
-        _no_credit_rows("order"), _of_reps("order__owner", reps), due_on__gte=start, due_on__lt=end
+        _no_credit_rows("order"), _of_reps("order__owner", reps), _due_in("", window)
     ).annotate(credit_bp=Value(10_000))
     orphan_paid = Payment.objects.filter(
         _no_credit_rows("receivable__order"),
         _of_reps("receivable__order__owner", reps),
-        receivable__due_on__gte=start,
-        receivable__due_on__lt=end,
-        paid_on__lt=end,
+        _counted_payment("receivable__", "", window),
     ).annotate(credit_bp=Value(10_000))
     return [
-        (credit_due, "rep", {"receivable_due": Sum(_share(f"{receivables}amount"))}),
-        (credit_paid, "rep", {"collected": Sum(_share(f"{receivables}payments__amount"))}),
-        (orphan_due, "order__owner", {"receivable_due": Sum(_share("amount"))}),
-        (orphan_paid, "receivable__order__owner", {"collected": Sum(_share("amount"))}),
+        (credit_due, "rep", {"receivable_due": _share_sum(receivables)}),
+        (credit_paid, "rep", {"collected": _share_sum(f"{receivables}payments__")}),
+        (orphan_due, "order__owner", {"receivable_due": _share_sum("")}),
+        (orphan_paid, "receivable__order__owner", {"collected": _share_sum("")}),
     ]
 
 
@@ -260,10 +293,8 @@ def _confirmed_negotiations():
     )
 
 
-def development_sources(window: Window, reps) -> list[Source]:
-    """Per owner: ``new_customers`` and, per lead grade, ``developed_a`` … (see
-    :data:`~apps.scorecards.calculations.DEVELOPED_BY_GRADE`) of the customers developed in
-    the period (weighted by the pure calculations).
+def developed_customers(window: Window, reps) -> QuerySet:
+    """The customers of ``reps`` (their owners) developed in the period.
 
     A customer's development date is the earlier of its first-ever order and the first time one
     of its opportunities with needs confirmed reached negotiation (as a date in the site time
@@ -285,35 +316,53 @@ def development_sources(window: Window, reps) -> list[Source]:
         )
     else:
         active = Q(pk__in=ordered.values("customer")) | Q(pk__in=negotiated.values("customer"))
-    developed = Customer.objects.filter(active).filter(
+    return Customer.objects.filter(active).filter(
         ~Exists(Order.objects.filter(customer=OuterRef("pk"), signed_on__lt=start)),
         ~Exists(_confirmed_negotiations().filter(negotiation_reached_at__lt=start_at)),
         _of_reps("owner", reps),
     )
-    counts = {
+
+
+def _development_counts() -> dict:
+    return {
         "new_customers": Count("pk"),
         **{
             column: Count("pk", filter=Q(lead_grade=grade))
             for grade, column in DEVELOPED_BY_GRADE.items()
         },
     }
-    return [(developed, "owner", counts)]
+
+
+def development_sources(window: Window, reps) -> list[Source]:
+    """Per owner: ``new_customers`` and, per lead grade, ``developed_a`` … (see
+    :data:`~apps.scorecards.calculations.DEVELOPED_BY_GRADE`) of the customers developed in
+    the period (:func:`developed_customers`; weighted by the pure calculations)."""
+    return [(developed_customers(window, reps), "owner", _development_counts())]
+
+
+def customers_at_start(window: Window, reps) -> QuerySet:
+    """The customers of ``reps`` (their owners) at the period's start: with an order signed
+    before the period and not lost before it."""
+    return Customer.objects.filter(
+        Q(lost_on__isnull=True) | Q(lost_on__gte=window.start),
+        Exists(Order.objects.filter(customer=OuterRef("pk"), signed_on__lt=window.start)),
+        _of_reps("owner", reps),
+    )
+
+
+def _lost_in(window: Window) -> Q:
+    """Of the customers at the period's start, those lost within the period."""
+    return Q(lost_on__gte=window.start, lost_on__lt=window.end)
 
 
 def retention_sources(window: Window, reps) -> list[Source]:
-    """Per owner: ``customers_at_start`` (customers with an order signed before the period and
-    not lost before it) and ``customers_lost`` (of those, lost within the period)."""
-    start, end = window.start, window.end
-    retained = Customer.objects.filter(
-        Q(lost_on__isnull=True) | Q(lost_on__gte=start),
-        Exists(Order.objects.filter(customer=OuterRef("pk"), signed_on__lt=start)),
-        _of_reps("owner", reps),
-    )
+    """Per owner: ``customers_at_start`` and ``customers_lost`` (of those, lost within the
+    period): :func:`customers_at_start`, :func:`_lost_in`."""
     counts = {
         "customers_at_start": Count("pk"),
-        "customers_lost": Count("pk", filter=Q(lost_on__gte=start, lost_on__lt=end)),
+        "customers_lost": Count("pk", filter=_lost_in(window)),
     }
-    return [(retained, "owner", counts)]
+    return [(customers_at_start(window, reps), "owner", counts)]
 
 
 def kpi_sources(window: Window, reps) -> list[Source]:
@@ -632,3 +681,210 @@ def reps_of_customers(customer_ids: list[int]) -> set[int]:
     )
     sellers = Order.objects.filter(customer__in=customer_ids).order_by().values_list("owner_id")
     return {rep_id for (rep_id,) in owners.union(credited, sellers)}
+
+
+# --- The records behind a scorecard's figures ------------------------------------------------
+#
+# Each KPI of a scorecard opens the records that made it, in one or two sections; a section's
+# rows are built by the same functions as the aggregation above (``credited_orders``,
+# ``receivables_due``, ``payments_counted``, ``developed_customers``, ``customers_at_start``),
+# so they cannot drift from it, and its totals are the aggregation's own sums over them.
+
+#: ``{section: the scorecard fields its rows add up to}``.
+SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "orders": ("sales",),
+    "orders_last_year": ("sales_last_year",),
+    "developed": ("new_customers", "new_customers_weighted"),
+    "at_start": ("customers_at_start",),
+    "lost": ("customers_lost",),
+    "receivables": ("receivable_due",),
+    "payments": ("collected",),
+}
+#: The KPIs explained by records, in tab order: ``{kpi: its sections}``.
+KPI_SECTIONS: dict[str, tuple[str, ...]] = {
+    Kpi.SALES_ACHIEVEMENT_RATE: ("orders",),
+    Kpi.SALES_GROWTH_RATE: ("orders", "orders_last_year"),
+    Kpi.NEW_CUSTOMERS: ("developed",),
+    Kpi.RETENTION_RATE: ("at_start", "lost"),
+    Kpi.COLLECTION_RATE: ("receivables", "payments"),
+}
+#: The scorecard field holding each explained KPI's value.
+KPI_VALUE_FIELDS: dict[str, str] = {
+    Kpi.SALES_ACHIEVEMENT_RATE: "sales_achievement_rate",
+    Kpi.SALES_GROWTH_RATE: "sales_growth_rate",
+    Kpi.NEW_CUSTOMERS: "new_customers_weighted",
+    Kpi.RETENTION_RATE: "retention_rate",
+    Kpi.COLLECTION_RATE: "collection_rate",
+}
+MONEY_SECTIONS = frozenset({"orders", "orders_last_year", "receivables", "payments"})
+
+
+def scorecard_window(scorecard: Scorecard) -> Window:
+    return Window.of(period_lib.parse_period(scorecard.period_key, business_range=False))
+
+
+def source_rows(section: str, window: Window, rep_id: int) -> QuerySet:
+    """The records of ``section`` for one rep (paginatable, in a stable order): money rows
+    are annotated with ``credit_bp`` and ``share`` (the rep's exact share, see
+    :func:`~apps.scorecards.calculations.share_to_money`)."""
+    reps = [rep_id]
+    if section in ("orders", "orders_last_year"):
+        this_period = _in_period("", window.start, window.end)
+        rows = credited_orders(window, reps).filter(
+            this_period if section == "orders" else ~this_period
+        )
+        return (
+            rows.annotate(share=_share("amount"))
+            .select_related("customer")
+            .order_by("signed_on", "pk")
+        )
+    if section == "receivables":
+        return (
+            receivables_due(window, reps)
+            .annotate(share=_share("amount"))
+            .select_related("order__customer")
+            .order_by("due_on", "pk")
+        )
+    if section == "payments":
+        return (
+            payments_counted(window, reps)
+            .annotate(share=_share("amount"))
+            .select_related("receivable__order__customer")
+            .order_by("paid_on", "pk")
+        )
+    if section == "developed":
+        return developed_customers(window, reps).order_by("name", "pk")
+    if section == "at_start":
+        return customers_at_start(window, reps).order_by("name", "pk")
+    if section == "lost":
+        return customers_at_start(window, reps).filter(_lost_in(window)).order_by("lost_on", "pk")
+    raise ValueError(f"Unknown section {section!r}.")
+
+
+def source_totals(section: str, rows: QuerySet) -> dict:
+    """The scorecard figures ``rows`` (of :func:`source_rows`) add up to, by the aggregation's
+    own aggregates and rounding (one query): ``{field: value}``."""
+    (field, *_rest) = SECTION_FIELDS[section]
+    if section in MONEY_SECTIONS:
+        total = rows.aggregate(total=_share_sum(""))["total"]
+        return {field: money(share_to_money(total))}
+    if section == "developed":
+        counts = rows.aggregate(**_development_counts())
+        return {
+            "new_customers": counts["new_customers"],
+            "new_customers_weighted": quantize(new_customers_weighted(counts)),
+        }
+    return {field: rows.count()}
+
+
+def source_row(section: str, record) -> dict:
+    """One record of :func:`source_rows` as plain values (the same keys for every section;
+    ``None`` where a key does not apply): ``counted`` is the rep's exact share of ``amount``,
+    ``weight`` a developed customer's lead-grade weight."""
+    row = dict.fromkeys(SOURCE_ROW_KEYS)
+    if section in MONEY_SECTIONS:
+        if section in ("orders", "orders_last_year"):
+            order, date = record, record.signed_on
+            row["new_customer"] = bool(record.is_new)
+        elif section == "receivables":
+            order, date = record.order, record.due_on
+        else:
+            order, date = record.receivable.order, record.paid_on
+            row["receivable"] = record.receivable_id
+        row.update(
+            record=section,
+            id=record.pk,
+            order=order.pk,
+            number=order.number,
+            customer=order.customer_id,
+            customer_name=order.customer.name,
+            date=date,
+            amount=record.amount,
+            credit_percent=Decimal(int(record.credit_bp)) / 100,
+            counted=share_to_money(record.share),
+        )
+        return row
+    row.update(
+        record=section,
+        id=record.pk,
+        customer=record.pk,
+        customer_name=record.name,
+        lead_grade=record.lead_grade,
+        date=record.lost_on,
+        lost_reason=record.lost_reason,
+    )
+    if section == "developed":
+        row["weight"] = grade_weight(record.lead_grade)
+    return row
+
+
+SOURCE_ROW_KEYS = (
+    "record",
+    "id",
+    "order",
+    "number",
+    "receivable",
+    "customer",
+    "customer_name",
+    "date",
+    "amount",
+    "credit_percent",
+    "counted",
+    "new_customer",
+    "lead_grade",
+    "weight",
+    "lost_reason",
+)
+
+
+@dataclass(frozen=True)
+class ScorecardSources:
+    """What one KPI of a scorecard is made of: the rows of the chosen ``section`` and, for
+    every section of the KPI, ``totals`` (from the rows) beside ``figures`` (as stored on the
+    scorecard; equal unless the scorecard is ``stale``)."""
+
+    scorecard: Scorecard
+    kpi: str
+    section: str
+    sections: tuple[str, ...]
+    rows: QuerySet
+    totals: dict
+    figures: dict
+    value: Decimal | None
+    target: Decimal | None
+    stale: bool
+
+
+def scorecard_sources(scorecard: Scorecard, kpi: str, section: str | None = None):
+    """The records behind ``kpi`` (one of :data:`KPI_SECTIONS`; ``ValueError`` otherwise) of
+    ``scorecard``, read today (a stale scorecard may differ from them until it is refreshed).
+    ``section`` defaults to the KPI's first. One query per section for the totals; the rows
+    are a lazy queryset (paginate it)."""
+    if kpi not in KPI_SECTIONS:
+        raise ValueError(f"Unknown KPI {kpi!r}.")
+    sections = KPI_SECTIONS[kpi]
+    if section not in sections:
+        section = sections[0]
+    window = scorecard_window(scorecard)
+    totals, figures, rows = {}, {}, None
+    for key in sections:
+        queryset = source_rows(key, window, scorecard.rep_id)
+        totals.update(source_totals(key, queryset))
+        figures.update({name: getattr(scorecard, name) for name in SECTION_FIELDS[key]})
+        if key == section:
+            rows = queryset
+    target = (scorecard.kpi_scores or {}).get(kpi, {}).get("target")
+    if kpi == Kpi.SALES_ACHIEVEMENT_RATE:
+        target = scorecard.sales_target
+    return ScorecardSources(
+        scorecard=scorecard,
+        kpi=kpi,
+        section=section,
+        sections=sections,
+        rows=rows,
+        totals=totals,
+        figures=figures,
+        value=getattr(scorecard, KPI_VALUE_FIELDS[kpi]),
+        target=None if target is None else Decimal(target),
+        stale=scorecard.stale,
+    )

@@ -13,14 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView
 
 from apps.accounts.models import User
 from apps.core.mixins import FilteredListMixin, ServiceFormView
 from apps.performance.choices import Kpi
-from apps.performance.periods import MONTH, parse_period, period_containing, recent_periods
+from apps.performance.periods import MONTH, parse_period, period_containing
 from apps.scorecards import selectors, services
-from apps.scorecards.filters import ScorecardFilter
+from apps.scorecards.choices import FIELD_LABELS, SECTION_LABELS
+from apps.scorecards.filters import ORDERING_LABELS, TIE_BREAK, ScorecardFilter
 from apps.scorecards.forms import RecomputeForm
 from apps.scorecards.models import RecomputeJob, Scorecard
 from apps.scorecards.permissions import can_recompute
@@ -33,6 +34,17 @@ KPI_FIELDS = [
     ("retention_rate", Kpi.RETENTION_RATE),
     ("collection_rate", Kpi.COLLECTION_RATE),
 ]
+
+
+#: The KPIs whose value and target are percentages.
+RATE_KPIS = frozenset(
+    {
+        Kpi.SALES_ACHIEVEMENT_RATE,
+        Kpi.SALES_GROWTH_RATE,
+        Kpi.RETENTION_RATE,
+        Kpi.COLLECTION_RATE,
+    }
+)
 
 
 def current_month_key() -> str:
@@ -54,6 +66,9 @@ def job_payload(job: RecomputeJob) -> dict:
 
 
 class ScorecardListView(FilteredListMixin, ListView):
+    """The period's scorecards (the current month by default), sortable by every column
+    (``?ordering=``, shared with the API); people with no figures only on request."""
+
     model = Scorecard
     filterset_class = ScorecardFilter
     template_name = "scorecards/scorecard_list.html"
@@ -67,12 +82,47 @@ class ScorecardListView(FilteredListMixin, ListView):
         self.filterset = self.filterset_class(
             data, queryset=selectors.scorecard_list(user=self.request.user), request=self.request
         )
-        return self.filterset.qs.order_by("rep__team__name", "rep__username", "pk")
+        queryset = self.filterset.qs
+        if not self._ordering():
+            queryset = queryset.order_by(*TIE_BREAK)
+        return queryset
+
+    def _ordering(self) -> str:
+        """The valid ``ordering`` key in force ("" for the default order)."""
+        if not self.filterset.is_valid():
+            return ""
+        return (self.filterset.form.cleaned_data.get("ordering") or [""])[0]
+
+    def _columns(self) -> list[dict]:
+        """The sortable headers: a link that sorts by the column (ascending first, then
+        the other way), its arrow and ``aria-sort``."""
+        current = self._ordering()
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query["period"] = self.filterset.form.cleaned_data.get("period") or current_month_key()
+        columns = []
+        for key, label in ORDERING_LABELS.items():
+            direction = ""
+            if current.lstrip("-") == key:
+                direction = "descending" if current.startswith("-") else "ascending"
+            query["ordering"] = key if direction != "ascending" else f"-{key}"
+            columns.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "url": f"?{query.urlencode()}",
+                    "aria_sort": direction or "none",
+                    "arrow": {"ascending": "▲", "descending": "▼"}.get(direction, ""),
+                    "numeric": key not in ("rep", "team"),
+                }
+            )
+        return columns
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period = self.filterset.form.cleaned_data.get("period") if self.filterset.is_bound else None
         context["period"] = period or current_month_key()
+        context["columns"] = self._columns()
         context["kpi_fields"] = [(field, kpi.label) for field, kpi in KPI_FIELDS]
         context["can_recompute"] = can_recompute(self.request.user)
         context["recompute_form"] = RecomputeForm(initial={"period": context["period"]})
@@ -90,8 +140,17 @@ class ScorecardDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         labels = dict(Kpi.choices)
+        url = reverse("scorecards:scorecard-sources", args=[self.object.pk])
+        sources_urls = {kpi: f"{url}?kpi={kpi}" for kpi in selectors.KPI_SECTIONS}
+        context["sources_urls"] = sources_urls
         context["kpis"] = [
-            {"kpi": kpi, "label": labels.get(kpi, kpi), **values}
+            {
+                "kpi": kpi,
+                "label": labels.get(kpi, kpi),
+                "sources_url": sources_urls.get(kpi),
+                "is_rate": kpi in RATE_KPIS,
+                **values,
+            }
             for kpi, values in self.object.kpi_scores.items()
         ]
         context["team_average"] = selectors.team_average(self.object)
@@ -99,21 +158,87 @@ class ScorecardDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class RepDashboardView(LoginRequiredMixin, TemplateView):
-    """A rep's last 13 months: score and monthly KPIs beside the team average (SPEC §2.5).
+class DashboardRedirectView(LoginRequiredMixin, View):
+    """The old monthly dashboards, moved: ``/scorecards/dashboard/`` to ``dashboards:my`` and
+    ``/scorecards/dashboard/<id>/`` (a person the user may see, else 404) to ``dashboards:rep``,
+    permanently."""
 
-    ``/scorecards/dashboard/`` is the user's own; ``/scorecards/dashboard/<id>/`` shows a person
-    the user may see (a manager their team, HR everyone); anyone else is a 404."""
+    def get(self, request, rep_id=None):
+        if rep_id is None:
+            return redirect("dashboards:my", permanent=True)
+        rep = get_object_or_404(User.objects.visible_to(request.user), pk=rep_id)
+        return redirect("dashboards:rep", rep_id=rep.pk, permanent=True)
 
-    template_name = "scorecards/dashboard.html"
+
+MONEY_FIELDS = frozenset({"sales", "sales_last_year", "receivable_due", "collected"})
+
+
+class ScorecardSourcesView(LoginRequiredMixin, ListView):
+    """The records behind one KPI of a scorecard (``?kpi=``, ``&section=``), 50 a page, with
+    totals equal to the scorecard's figures (unless it is stale: the rows are today's). An
+    unknown KPI shows the first one, with a message."""
+
+    model = Scorecard
+    template_name = "scorecards/scorecard_sources.html"
+    context_object_name = "records"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.scorecard = get_object_or_404(
+            selectors.scorecard_list(user=self.request.user), pk=self.kwargs["pk"]
+        )
+        kpi = self.request.GET.get("kpi") or ""
+        if kpi not in selectors.KPI_SECTIONS:
+            first = next(iter(selectors.KPI_SECTIONS))
+            if kpi:
+                messages.info(
+                    self.request,
+                    _("There are no records to show for “%(kpi)s”; showing %(first)s.")
+                    % {"kpi": kpi, "first": Kpi(first).label},
+                )
+            kpi = first
+        section = self.request.GET.get("section") or None
+        self.sources = selectors.scorecard_sources(self.scorecard, kpi, section)
+        return self.sources.rows
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rep_id = self.kwargs.get("rep_id", self.request.user.pk)
-        rep = get_object_or_404(User.objects.visible_to(self.request.user), pk=rep_id)
-        months = [p.key for p in recent_periods(MONTH, timezone.localdate(), 13)]
-        context["rep"] = rep
-        context["rows"] = list(reversed(selectors.rep_monthly_history(rep=rep, months=months)))
+        sources, scorecard = self.sources, self.scorecard
+        url = reverse("scorecards:scorecard-sources", args=[scorecard.pk])
+        context["scorecard"] = scorecard
+        context["sources"] = sources
+        context["kpi_label"] = Kpi(sources.kpi).label
+        context["kpi_tabs"] = [
+            {"label": Kpi(kpi).label, "url": f"{url}?kpi={kpi}", "current": kpi == sources.kpi}
+            for kpi in selectors.KPI_SECTIONS
+        ]
+        context["section_tabs"] = [
+            {
+                "label": SECTION_LABELS[key],
+                "url": f"{url}?kpi={sources.kpi}"
+                + ("" if key == sources.sections[0] else f"&section={key}"),
+                "current": key == sources.section,
+            }
+            for key in sources.sections
+        ]
+        context["section_label"] = SECTION_LABELS[sources.section]
+        context["rows"] = [
+            selectors.source_row(sources.section, record) for record in context["records"]
+        ]
+        context["totals"] = [
+            {
+                "field": name,
+                "label": FIELD_LABELS[name],
+                "total": sources.totals[name],
+                "figure": sources.figures[name],
+                "money": name in MONEY_FIELDS,
+                "matches": sources.totals[name] == sources.figures[name],
+                "current": name in selectors.SECTION_FIELDS[sources.section],
+            }
+            for name in sources.totals
+        ]
+        context["querystring"] = f"kpi={sources.kpi}&section={sources.section}"
+        context["money_section"] = sources.section in selectors.MONEY_SECTIONS
         return context
 
 

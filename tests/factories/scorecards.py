@@ -37,3 +37,46 @@ class RecomputeJobFactory(factory.django.DjangoModelFactory):
         model = RecomputeJob
 
     period_key = "2026-10"
+
+
+def _month(key: str):
+    from apps.performance.periods import parse_period
+
+    return parse_period(key, business_range=False)
+
+
+def _current_month_key() -> str:
+    from apps.performance.periods import MONTH, period_containing
+
+    return period_containing(MONTH, timezone.localdate()).key
+
+
+class MonthScorecardFactory(ScorecardFactory):
+    """A scored monthly scorecard of the current month (or ``period_key``): sales against a
+    target and the three monthly KPIs with their scores (figures illustrative)."""
+
+    period_key = factory.LazyFunction(_current_month_key)
+    period_start = factory.LazyAttribute(lambda o: _month(o.period_key).start)
+    period_end = factory.LazyAttribute(lambda o: _month(o.period_key).end)
+    sales_target = Decimal("2000.00")
+    sales_achievement_rate = Decimal("50.00")
+    receivable_due = Decimal("800.00")
+    collected = Decimal("600.00")
+    collection_rate = Decimal("75.00")
+    new_customers_weighted = Decimal("2.00")
+    score = Decimal("72.50")
+    kpi_scores = factory.LazyAttribute(
+        lambda o: {
+            "sales_achievement_rate": {
+                "value": str(o.sales_achievement_rate),
+                "target": "100",
+                "score": str(o.score),
+                "weight": "50",
+            },
+            "new_customers": {"value": "2.00", "target": "3", "score": "66.67", "weight": "20"},
+            "collection_rate": {"value": "75.00", "target": "90", "score": "83.33", "weight": "30"},
+        }
+    )
+
+
+__all__ += ["MonthScorecardFactory"]

@@ -18,4 +18,6 @@ OUT_OF_SCOPE: dict = {
 ROUTE_MODELS: dict = {
     "scorecards:job-status": RecomputeJob,
     "scorecards:rep-dashboard": User,
+    "scorecards:scorecard-sources": Scorecard,
+    "scorecard-sources": Scorecard,
 }

@@ -14,18 +14,28 @@ from tests.scorecards.helpers import order
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_periods_are_13_months_5_quarters_and_2_years():
+def test_demo_periods_are_25_months_9_quarters_and_3_years():
     keys = [p.key for p in demo_periods(datetime.date(2026, 11, 27))]
-    assert keys[0] == "2025-11" and keys[12] == "2026-11"
-    assert keys[13:18] == ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
-    assert keys[18:] == ["2025", "2026"]
+    assert keys[0] == "2024-11" and keys[24] == "2026-11"
+    assert keys[25:34] == [
+        "2024-Q4",
+        "2025-Q1",
+        "2025-Q2",
+        "2025-Q3",
+        "2025-Q4",
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+        "2026-Q4",
+    ]
+    assert keys[34:] == ["2024", "2025", "2026"]
 
 
 def test_demo_build_computes_a_scorecard_per_rep_and_period():
     rep = RepFactory()
     lines = build(None, {})
-    assert Scorecard.objects.filter(rep=rep).count() == 20
-    assert "20 computed" in lines[0]
+    assert Scorecard.objects.filter(rep=rep).count() == 37
+    assert "37 computed" in lines[0]
 
 
 def test_command_recomputes_the_months_of_a_quarter_with_a_progress_bar():

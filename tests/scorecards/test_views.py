@@ -83,7 +83,7 @@ def test_detail_shows_kpi_rows_scheme_version_and_raw_figures(client_as, cast):
     assert response.status_code == 200
     assert "v3" in content
     assert "Collection rate" in content
-    assert "95.00" in content
+    assert "95.0%" in content  # the target, as a rate
     assert "—" in content
 
 
@@ -130,27 +130,17 @@ def test_job_pages_are_scoped(client_as, cast):
     )
 
 
-def test_dashboard_shows_the_reps_months_beside_the_team_average(client_as, cast):
-    from django.utils import timezone
-
-    from apps.performance.periods import MONTH, period_containing
-
-    key = period_containing(MONTH, timezone.localdate()).key
-    ScorecardFactory(rep=cast.rep_a, period_key=key, score="80.00")
-    ScorecardFactory(rep=cast.rep_a2, period_key=key, score="60.00")
+def test_old_dashboard_address_moves_permanently_to_my_dashboard(client_as, cast):
     response = client_as(cast.rep_a).get(reverse("scorecards:dashboard"))
-    assert response.status_code == 200
-    (latest, *older) = response.context["rows"]
-    assert latest["period"] == key
-    assert latest["card"].score == 80
-    assert latest["team"]["score"] == 70
-    assert len(older) == 12
-    assert "70.00" in response.content.decode()
+    assert response.status_code == 301
+    assert response["Location"] == "/dashboard/"
 
 
-def test_dashboard_of_someone_out_of_scope_is_404(client_as, cast):
+def test_old_dashboard_of_a_person_moves_to_their_dashboard_within_scope(client_as, cast):
     url = reverse("scorecards:rep-dashboard", args=[cast.rep_b.pk])
     assert client_as(cast.rep_a).get(url).status_code == 404
     assert client_as(cast.manager_a).get(url).status_code == 404
-    assert client_as(cast.manager_b).get(url).status_code == 200
-    assert client_as(cast.hr).get(url).status_code == 200
+    for user in (cast.manager_b, cast.hr):
+        response = client_as(user).get(url)
+        assert response.status_code == 301
+        assert response["Location"] == f"/dashboard/rep/{cast.rep_b.pk}/"

@@ -74,3 +74,55 @@ class RecomputeJobSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
         read_only_fields = fields
+
+
+class SourceRowSerializer(serializers.Serializer):
+    """One record behind a KPI (the same keys in every section; null where a key does not
+    apply). Money rows: an order (``orders``, ``orders_last_year``), a receivable
+    (``receivables``) or a payment (``payments``) with the rep's ``credit_percent`` and
+    ``counted`` (the rep's exact share of ``amount``). Customer rows (``developed``,
+    ``at_start``, ``lost``): the customer, its ``lead_grade`` and development ``weight``, and
+    ``date`` = the day it was lost (null if not lost)."""
+
+    record = serializers.CharField()
+    id = serializers.IntegerField()
+    order = serializers.IntegerField(allow_null=True)
+    number = serializers.CharField(allow_null=True, help_text="The order's contract number.")
+    receivable = serializers.IntegerField(allow_null=True)
+    customer = serializers.IntegerField()
+    customer_name = serializers.CharField()
+    date = serializers.DateField(
+        allow_null=True, help_text="Signed on, due on, paid on, or lost on."
+    )
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    credit_percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    counted = serializers.DecimalField(max_digits=22, decimal_places=6, allow_null=True)
+    new_customer = serializers.BooleanField(allow_null=True)
+    lead_grade = serializers.CharField(allow_null=True)
+    weight = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    lost_reason = serializers.CharField(allow_null=True)
+
+
+class ScorecardSourcesSerializer(serializers.Serializer):
+    """A page of the records behind one KPI of a scorecard, with their totals."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SourceRowSerializer(many=True)
+    kpi = serializers.CharField()
+    section = serializers.CharField(help_text="The section of the KPI these rows belong to.")
+    sections = serializers.ListField(child=serializers.CharField())
+    totals = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="Per scorecard field, the sum (or count) of every row of its section.",
+    )
+    figure = serializers.DictField(
+        child=serializers.CharField(allow_null=True),
+        help_text="The same fields as stored on the scorecard: equal to totals unless stale.",
+    )
+    value = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    target = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    stale = serializers.BooleanField(
+        help_text="Data changed since the scorecard was computed: the rows are today's."
+    )

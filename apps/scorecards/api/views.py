@@ -3,18 +3,24 @@
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.core.api.pagination import StandardPagination
 from apps.core.api.views import ScopedReadOnlyViewSet, ServiceViewSet
 from apps.performance.periods import parse_period
-from apps.scorecards import services
+from apps.scorecards import selectors, services
 from apps.scorecards.api.serializers import (
     RecomputeAcceptedSerializer,
     RecomputeJobSerializer,
     RecomputeRequestSerializer,
     ScorecardSerializer,
+    ScorecardSourcesSerializer,
+    SourceRowSerializer,
 )
 from apps.scorecards.filters import RecomputeJobFilter, ScorecardFilter
 from apps.scorecards.models import RecomputeJob, Scorecard
@@ -22,11 +28,77 @@ from apps.scorecards.permissions import can_recompute
 
 
 class ScorecardViewSet(ScopedReadOnlyViewSet):
-    """Scorecards the user may see; ``?period=2026-10&rep=ID&team=ID&kind=month``."""
+    """Scorecards the user may see; ``?period=2026-10&rep=ID&team=ID&kind=month``,
+    ``&ordering=-score`` (undefined values last), ``&include_empty=true`` to list people with
+    no figures in the period too (they are left out unless asked for by ``rep``)."""
 
     queryset = Scorecard.objects.select_related("rep").order_by("-period_start", "rep_id", "pk")
     serializer_class = ScorecardSerializer
     filterset_class = ScorecardFilter
+    # The FilterSet sorts (``ordering``, shared with the browser list): no second sorter.
+    filter_backends = [DjangoFilterBackend]
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":  # a scorecard by id is found whatever its figures
+            return queryset
+        return super().filter_queryset(queryset)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "kpi",
+                OpenApiTypes.STR,
+                enum=list(selectors.KPI_SECTIONS),
+                required=True,
+                description="The KPI to explain.",
+            ),
+            OpenApiParameter(
+                "section",
+                OpenApiTypes.STR,
+                enum=list(selectors.SECTION_FIELDS),
+                description="The KPI's section (default its first): orders, orders_last_year "
+                "(growth), developed, at_start, lost (retention), receivables, payments.",
+            ),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses={200: ScorecardSourcesSerializer},
+        description="The records behind one KPI of the scorecard (read today), a page at a "
+        "time, with totals that equal the scorecard's figures unless it is stale.",
+    )
+    @action(detail=True, methods=["get"], pagination_class=StandardPagination)
+    def sources(self, request, pk=None):
+        scorecard = self.get_object()
+        kpi = request.query_params.get("kpi", "")
+        if kpi not in selectors.KPI_SECTIONS:
+            choices = ", ".join(selectors.KPI_SECTIONS)
+            raise ValidationError(
+                {"kpi": [_("Choose one of: %(choices)s.") % {"choices": choices}]}
+            )
+        section = request.query_params.get("section") or None
+        if section is not None and section not in selectors.KPI_SECTIONS[kpi]:
+            choices = ", ".join(selectors.KPI_SECTIONS[kpi])
+            raise ValidationError(
+                {"section": [_("Choose one of: %(choices)s.") % {"choices": choices}]}
+            )
+        sources = selectors.scorecard_sources(scorecard, kpi, section)
+        page = self.paginate_queryset(sources.rows)
+        rows = [selectors.source_row(sources.section, record) for record in page]
+        response = self.get_paginated_response(SourceRowSerializer(rows, many=True).data)
+        response.data.update(
+            kpi=sources.kpi,
+            section=sources.section,
+            sections=list(sources.sections),
+            totals={name: str(value) for name, value in sources.totals.items()},
+            figure={
+                name: None if value is None else str(value)
+                for name, value in sources.figures.items()
+            },
+            value=None if sources.value is None else str(sources.value),
+            target=None if sources.target is None else str(sources.target),
+            stale=sources.stale,
+        )
+        return response
 
 
 class RecomputeViewSet(ServiceViewSet):
