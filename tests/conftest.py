@@ -62,6 +62,16 @@ def cast(db) -> Cast:
     )
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A test that renders a page in Chinese (the locale middleware activates the language in
+    the test's thread) must not leave the next test speaking Chinese."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
 @pytest.fixture
 def api_client():
     return APIClient()

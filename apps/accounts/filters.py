@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Team, User
 from apps.core.choices import Role
+from apps.core.filters import FilterSet
 
 
 def visible_teams(request):
@@ -12,7 +13,7 @@ def visible_teams(request):
     return Team.objects.visible_to(request.user)
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices)
     team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=visible_teams)
@@ -31,7 +32,7 @@ class UserFilter(django_filters.FilterSet):
         )
 
 
-class TeamFilter(django_filters.FilterSet):
+class TeamFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
 
     class Meta:

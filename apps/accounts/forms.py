@@ -7,9 +7,10 @@ from apps.accounts import security, selectors
 from apps.accounts.choices import JobTitle
 from apps.accounts.models import Team
 from apps.core.choices import Role
+from apps.core.forms import Form
 
 
-class ProfileFieldsMixin(forms.Form):
+class ProfileFieldsMixin(Form):
     job_title = forms.ChoiceField(label=_("Job title"), choices=JobTitle.choices, required=False)
     hire_date = forms.DateField(
         label=_("Hire date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -78,7 +79,7 @@ class UserUpdateForm(ProfileFieldsMixin):
         return data
 
 
-class TeamForm(forms.Form):
+class TeamForm(Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
     managers = forms.ModelMultipleChoiceField(

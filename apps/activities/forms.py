@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.activities.choices import ActivityKind
+from apps.core.forms import Form
 from apps.customers.models import Customer
 from apps.leads.models import Lead
 from apps.opportunities.models import Opportunity
@@ -10,7 +11,7 @@ from apps.opportunities.models import Opportunity
 LINKS = ("lead", "customer", "opportunity")
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(Form):
     """Log or edit an activity. Fields fixed by the page that sent the user here (``fixed``:
     lead, customer, opportunity, kind) are hidden, so logging a visit takes a few clicks."""
 

@@ -8,6 +8,21 @@ from drf_spectacular.utils import extend_schema_field
 
 from apps.accounts.models import Team, User
 from apps.core.dates import BusinessDateField
+from apps.core.forms import use_filter_prompts
+
+
+class FilterSet(django_filters.FilterSet):
+    """A FilterSet whose browser form reads as filters: every select starts with "All", every
+    date filter is a date picker (:func:`apps.core.forms.use_filter_prompts`). Every filter set
+    of a list people use inherits it (directly or through :class:`OwnedFilterSet`)."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_filter_prompts_applied", False):
+            form._filter_prompts_applied = True
+            use_filter_prompts(form)
+        return form
 
 
 def visible_people(request):
@@ -48,12 +63,17 @@ class IdFilter(django_filters.NumberFilter):
 
 class BusinessDateFilter(django_filters.DateFilter):
     """A date filter limited to the business date range (:mod:`apps.core.dates`): a date
-    outside it is a form error in the browser and a 400 in the API, never a 500."""
+    outside it is a form error in the browser and a 400 in the API, never a 500. The browser
+    shows a date picker."""
 
     field_class = BusinessDateField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        super().__init__(*args, **kwargs)
 
-class OwnedFilterSet(django_filters.FilterSet):
+
+class OwnedFilterSet(FilterSet):
     """Base FilterSet for records that belong to a rep.
 
     Subclasses set ``owner_field`` (path to the owning user) and ``date_field`` (the date the

@@ -69,3 +69,26 @@ def format_percent(value, places: int = 1) -> str:
     if number is None:
         return EMPTY
     return f"{format_number(number, places)}%"
+
+
+def format_date_range(start, end_exclusive) -> str:
+    """A period as people write it, its last day included (the day before ``end_exclusive``):
+    ``1–30 Nov 2026`` / ``2026年11月1日–11月30日``; ``1 Oct – 31 Dec 2026`` /
+    ``2026年10月1日–12月31日``; across years ``1 Dec 2026 – 31 Jan 2027``. One day reads as
+    that day. ``None`` at either end reads "—"."""
+    import datetime as dt
+
+    if start is None or end_exclusive is None:
+        return EMPTY
+    last = end_exclusive - dt.timedelta(days=1)
+    if last <= start:
+        return formats.date_format(start, "DATE_FORMAT")
+    year_first = formats.get_format("DATE_FORMAT").lstrip().startswith(("Y", "y"))
+    if start.year != last.year:
+        dash = "–" if year_first else " – "
+        return f"{formats.date_format(start)}{dash}{formats.date_format(last)}"
+    if year_first:  # 2026年11月1日–11月30日
+        return f"{formats.date_format(start)}–{formats.date_format(last, 'MONTH_DAY_FORMAT')}"
+    if start.month == last.month:  # 1–30 Nov 2026
+        return f"{start.day}–{formats.date_format(last)}"
+    return f"{formats.date_format(start, 'MONTH_DAY_FORMAT')} – {formats.date_format(last)}"

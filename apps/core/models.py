@@ -110,6 +110,13 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        """The action in words ("Customer created"), for pages; ``action`` stays the code."""
+        from apps.core.audit_labels import action_label
+
+        return action_label(self.action)
+
 
 class Heartbeat(models.Model):
     """The scheduler's pulse: the periodic task ``core.heartbeat`` updates the single row."""

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from apps.core.choices import Grade
-from apps.core.filters import OwnedFilterSet
+from apps.core.filters import FilterSet, OwnedFilterSet
 from apps.customers.choices import (
     CustomerStatus,
     FeedbackStatus,
@@ -113,7 +113,7 @@ class ContactFilter(CrmOwnedFilterSet):
         )
 
 
-class IndustryFilter(django_filters.FilterSet):
+class IndustryFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
 
     class Meta:

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import CompanySize
+from apps.core.forms import Form
 from apps.core.ownership import assignable_owners
 from apps.core.quarters import quarter_of
 from apps.customers.choices import (
@@ -15,7 +16,7 @@ from apps.customers.choices import (
 from apps.customers.models import Customer, Industry, MarketInsight
 
 
-class CustomerForm(forms.Form):
+class CustomerForm(Form):
     """Create or edit a customer. ``owner`` is offered only to those who may assign it; the
     ``lead`` it comes from only when it is created (its lead grade follows that lead and is not
     entered here)."""
@@ -73,7 +74,7 @@ class CustomerForm(forms.Form):
         return dict(self.cleaned_data)
 
 
-class MarkLostForm(forms.Form):
+class MarkLostForm(Form):
     lost_on = forms.DateField(
         label=_("Lost on"),
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -88,7 +89,7 @@ class MarkLostForm(forms.Form):
     )
 
 
-class ReactivateForm(forms.Form):
+class ReactivateForm(Form):
     reason = forms.CharField(
         label=_("Why is the customer active again?"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -96,7 +97,7 @@ class ReactivateForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     title = forms.CharField(label=_("Job title"), max_length=120, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
@@ -104,11 +105,11 @@ class ContactForm(forms.Form):
     is_primary = forms.BooleanField(label=_("Primary contact"), required=False)
 
 
-class IndustryForm(forms.Form):
+class IndustryForm(Form):
     name = forms.CharField(label=_("New industry"), max_length=120)
 
 
-class HealthReportForm(forms.Form):
+class HealthReportForm(Form):
     year = forms.IntegerField(label=_("Year"))
     quarter = forms.TypedChoiceField(
         label=_("Quarter"),
@@ -146,7 +147,7 @@ class HealthReportForm(forms.Form):
             self.initial.setdefault("quarter", quarter)
 
 
-class MarketInsightForm(forms.Form):
+class MarketInsightForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=InsightKind.choices)
     source = forms.ChoiceField(label=_("Source"), choices=InsightSource.choices)
@@ -165,7 +166,7 @@ class MarketInsightForm(forms.Form):
         )
 
 
-class ProductFeedbackForm(forms.Form):
+class ProductFeedbackForm(Form):
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=None)
     summary = forms.CharField(label=_("Summary"), max_length=200)
     detail = forms.CharField(
@@ -183,7 +184,7 @@ class ProductFeedbackForm(forms.Form):
             self.fields["customer"].widget = forms.HiddenInput()
 
 
-class FeedbackUpdateForm(forms.Form):
+class FeedbackUpdateForm(Form):
     summary = forms.CharField(label=_("Summary"), max_length=200)
     detail = forms.CharField(
         label=_("Detail"), widget=forms.Textarea(attrs={"rows": 5}), required=False

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.leads import selectors, services
 from apps.leads.models import GradingRubric, Lead, LeadStatusChange, NurtureTouch
@@ -59,7 +60,12 @@ class GradingRubricAdmin(admin.ModelAdmin):
         obj.pk = result.rubric.pk
         self.message_user(
             request,
-            _("%(count)s open leads were regraded.") % {"count": result.regraded},
+            ngettext(
+                "%(count)s open lead was regraded.",
+                "%(count)s open leads were regraded.",
+                result.regraded,
+            )
+            % {"count": result.regraded},
             level=messages.INFO,
         )
 

@@ -1,13 +1,16 @@
-"""Demo data of this app, built after the people and customers: 8–15 leads per rep across the
-sources, grades and statuses, with status histories, nurture touches on C leads, a few manager
-overrides and a few conversions (through the conversion service)."""
+"""Demo data of this app, built after the people and customers: 12–22 leads per rep over the
+last two years across the sources, grades and statuses (older leads mostly settled), with status
+histories, nurture touches on C leads, a few manager overrides and conversions (through the
+conversion service, then dated back to when they happened)."""
 
 import datetime
-from contextlib import contextmanager
 
 from django.utils import timezone
 
+from apps.core.demo import HISTORY_DAYS, historic_timestamps, words
 from apps.core.text import normalise_company, normalise_email, normalise_phone
+from apps.customers.demo import company_name, region_of
+from apps.customers.models import Customer
 from apps.leads import selectors, services
 from apps.leads.calculations import grade_for
 from apps.leads.choices import (
@@ -19,47 +22,74 @@ from apps.leads.choices import (
     TouchChannel,
 )
 from apps.leads.models import Lead, LeadStatusChange, NurtureTouch
+from apps.opportunities.models import Opportunity, StageChange
 
-CITIES = ["Wuxi", "Nanjing", "Qingdao", "Xiamen", "Chengdu", "Wuhan", "Dalian", "Foshan", "Hefei"]
-WORDS = [
-    "Hengtai",
-    "Xinda",
-    "Huamei",
-    "Ruifeng",
-    "Jiahe",
-    "Longsheng",
-    "Tianyu",
-    "Baoli",
-    "Kaiyuan",
-]
-TRADES = [
-    "Machinery",
-    "Textiles",
-    "Foods",
-    "Plastics",
-    "Electronics",
-    "Pharma",
-    "Logistics",
-    "Steel",
-]
-CONTACTS = ["Zhou Jie", "Xu Lei", "Sun Fang", "Ma Tao", "Hu Jing", "Guo Min", "Lin Hui", "He Qiang"]
-DISQUALIFY_REASONS = [
-    "No budget this year.",
-    "Chose a competitor after the tender.",
-    "Need does not match our product.",
-    "Could not reach a decision maker.",
-]
-OVERRIDE_REASONS = [
-    "Group headquarters is already our customer; decision will be fast.",
-    "Budget frozen until next year; nurture instead.",
-    "CEO asked for an on-site demo at the summit.",
-]
-TOUCH_CONTENT = [
-    "Industry case: inventory cost down 18% at a peer plant",
-    "Solution white paper: digital supply-chain management",
-    "Invitation to the quarterly customer webinar",
-    "Newsletter: new features for the manufacturing edition",
-]
+TEXT = {
+    "zh-hans": {
+        "contacts": [
+            "周杰",
+            "徐磊",
+            "孙芳",
+            "马涛",
+            "胡静",
+            "郭敏",
+            "林辉",
+            "何强",
+            "高峰",
+            "罗琳",
+        ],
+        "disqualify": [
+            "今年没有预算。",
+            "招标后选择了竞争对手。",
+            "需求与我们的产品不匹配。",
+            "始终联系不上决策人。",
+        ],
+        "override": [
+            "集团总部已是我们的客户，决策会很快。",
+            "预算冻结到明年，先培育。",
+            "总经理在峰会上主动邀请我们上门演示。",
+        ],
+        "touches": [
+            "行业案例：同行工厂库存成本下降18%",
+            "解决方案白皮书：供应链数字化管理",
+            "季度客户线上研讨会邀请",
+            "产品通讯：制造业版新功能",
+        ],
+        "first_order": "{short} – 首单",
+    },
+    "en": {
+        "contacts": [
+            "Zhou Jie",
+            "Xu Lei",
+            "Sun Fang",
+            "Ma Tao",
+            "Hu Jing",
+            "Guo Min",
+            "Lin Hui",
+            "He Qiang",
+            "Gao Feng",
+            "Luo Lin",
+        ],
+        "disqualify": [
+            "No budget this year.",
+            "Chose a competitor after the tender.",
+            "What they need does not match our product.",
+            "Could not reach a decision maker.",
+        ],
+        "override": [
+            "Group headquarters is already our customer; the decision will be fast.",
+            "Budget frozen until next year; nurture instead.",
+            "The general manager asked for an on-site demo at the summit.",
+        ],
+        "touches": [
+            "Industry case: inventory cost down 18% at a peer plant",
+            "Solution white paper: digital supply-chain management",
+            "Invitation to the quarterly customer webinar",
+            "Newsletter: new features of the manufacturing edition",
+        ],
+        "first_order": "{short} – first order",
+    },
+}
 SOURCE_WEIGHTS = [
     (LeadSource.WEBSITE_INQUIRY, 5),
     (LeadSource.SOCIAL_MEDIA, 3),
@@ -69,11 +99,18 @@ SOURCE_WEIGHTS = [
     (LeadSource.CUSTOMER_REFERRAL, 2),
     (LeadSource.EXHIBITION, 3),
 ]
+#: Statuses of recent leads, and of leads older than four months (mostly settled by now).
 STATUS_WEIGHTS = [
     (LeadStatus.NEW, 30),
     (LeadStatus.CONTACTED, 25),
     (LeadStatus.QUALIFIED, 20),
     (LeadStatus.DISQUALIFIED, 15),
+]
+OLD_STATUS_WEIGHTS = [
+    (LeadStatus.NEW, 3),
+    (LeadStatus.CONTACTED, 8),
+    (LeadStatus.QUALIFIED, 18),
+    (LeadStatus.DISQUALIFIED, 40),
 ]
 PATHS = {
     LeadStatus.NEW: [],
@@ -93,35 +130,26 @@ def _weighted(rng, pairs):
     return pairs[-1][0]
 
 
-def _company_names(rng, taken: set[str]):
-    while True:
-        name = f"{rng.choice(CITIES)} {rng.choice(WORDS)} {rng.choice(TRADES)} Co., Ltd."
-        key = normalise_company(name)
-        if key not in taken:
-            taken.add(key)
-            yield name
-
-
 def build(rng, context: dict) -> list[str]:
     reps = context.get("reps", [])
     if not reps:
         context["leads"] = []
         return []
+    text = words(context, TEXT)
     now = timezone.now()
     points = selectors.rubric_points()
     managers_by_team = {m.team_id: m for m in context.get("managers", []) if m.team_id}
     customers_by_owner: dict = {}
     for customer in context.get("customers", []):
         customers_by_owner.setdefault(customer.owner_id, []).append(customer)
-    taken = {normalise_company(c.name) for c in context.get("customers", [])}
-    names = _company_names(rng, taken)
+    industries = context.get("industries") or []
 
     leads: list[Lead] = []
     plans: list[tuple[Lead, datetime.datetime, str]] = []  # lead, created, final status
     to_convert: list[Lead] = []
     for rep in reps:
-        count = rng.randint(8, 15)
-        converting = rng.choice([0, 1, 1])
+        count = rng.randint(12, 22)
+        converting = rng.choice([1, 1, 2, 2, 3])
         for index in range(count):
             size = rng.choice(CompanySize.values)
             need = _weighted(rng, [(NeedMatch.LOW, 3), (NeedMatch.MEDIUM, 4), (NeedMatch.HIGH, 3)])
@@ -134,21 +162,27 @@ def build(rng, context: dict) -> list[str]:
                     referrer = rng.choice(own)
                 else:
                     source = LeadSource.EXHIBITION
-            final = LeadStatus.QUALIFIED if index < converting else _weighted(rng, STATUS_WEIGHTS)
+            days_ago = rng.randint(3, HISTORY_DAYS - 20)
+            if index < converting:
+                final = LeadStatus.QUALIFIED
+                days_ago = rng.randint(40, HISTORY_DAYS - 60)
+            else:
+                final = _weighted(rng, OLD_STATUS_WEIGHTS if days_ago > 120 else STATUS_WEIGHTS)
             number = len(leads) + 1
             phone = f"+86 15{rng.randint(0, 9)} {rng.randint(1000, 9999)} {number:04d}"
             email = f"contact{number}@prospect{number}.example.cn"
-            name = next(names)
+            name, _short, trade = company_name(rng, context, region_of(context, rep))
             grade = grade_for(size, need, chain, points)
+            created = now - datetime.timedelta(days=days_ago, hours=rng.randint(0, 8))
             lead = Lead(
                 company_name=name,
                 company_key=normalise_company(name),
-                contact_name=rng.choice(CONTACTS),
+                contact_name=rng.choice(text["contacts"]),
                 phone=phone,
                 phone_key=normalise_phone(phone),
                 email=email,
                 email_key=normalise_email(email),
-                industry=rng.choice(context["industries"]) if context.get("industries") else None,
+                industry=industries[trade] if industries else None,
                 company_size=size,
                 need_match=need,
                 decision_complexity=chain,
@@ -157,12 +191,11 @@ def build(rng, context: dict) -> list[str]:
                 owner=rep,
                 status=final,
                 disqualified_reason=(
-                    rng.choice(DISQUALIFY_REASONS) if final == LeadStatus.DISQUALIFIED else ""
+                    rng.choice(text["disqualify"]) if final == LeadStatus.DISQUALIFIED else ""
                 ),
                 rubric_grade=grade,
                 grade=grade,
             )
-            created = now - datetime.timedelta(days=rng.randint(3, 300), hours=rng.randint(0, 8))
             leads.append(lead)
             plans.append((lead, created, final))
             if index < converting:
@@ -170,6 +203,7 @@ def build(rng, context: dict) -> list[str]:
 
     changes: list[LeadStatusChange] = []
     touches: list[NurtureTouch] = []
+    settled: dict[int, datetime.datetime] = {}  # id(lead): when it reached its final status
     for lead, created, final in plans:
         lead.created_at = lead.updated_at = created
         at, previous = created, ""
@@ -190,9 +224,11 @@ def build(rng, context: dict) -> list[str]:
                 )
             )
             previous = status
+        lead.updated_at = at
+        settled[id(lead)] = at
         if lead.grade == "C" and final != LeadStatus.DISQUALIFIED:
-            touches.extend(_touches(rng, lead, created, now))
-    with _historic_timestamps():
+            touches.extend(_touches(rng, text, lead, created, now))
+    with historic_timestamps(Lead, LeadStatusChange):
         leads = Lead.objects.bulk_create(leads, batch_size=500)
         for change in changes:
             change.lead_id = change.lead.pk
@@ -211,44 +247,38 @@ def build(rng, context: dict) -> list[str]:
             continue
         target = {"A": "B", "B": "A", "C": "B"}[lead.grade]
         services.lead_override_grade(
-            actor=manager, lead=lead, grade=target, reason=rng.choice(OVERRIDE_REASONS)
+            actor=manager, lead=lead, grade=target, reason=rng.choice(text["override"])
         )
 
-    # Conversions go through the conversion service (customer + opportunity, one transaction).
+    # Conversions go through the conversion service (customer + opportunity, one transaction),
+    # then take the day they happened: a few days after the lead was qualified.
     converted_customers = []
+    since = context.setdefault("customer_since", {})
     for lead in to_convert:
         result = services.lead_convert(
             actor=lead.owner,
             lead=lead,
-            opportunity_name=f"{lead.company_name.split(' Co.')[0]} – first order",
+            opportunity_name=text["first_order"].format(
+                short=context.get("short_names", {}).get(lead.company_name, lead.company_name)
+            ),
         )
+        on = min(now, settled[id(lead)] + datetime.timedelta(days=rng.randint(1, 10), hours=2))
+        Lead.objects.filter(pk=lead.pk).update(converted_at=on, updated_at=on)
+        LeadStatusChange.objects.filter(lead=lead, to_status=LeadStatus.CONVERTED).update(
+            changed_at=on
+        )
+        Customer.objects.filter(pk=result.customer.pk).update(created_at=on, updated_at=on)
+        Opportunity.objects.filter(pk=result.opportunity.pk).update(created_at=on, updated_at=on)
+        StageChange.objects.filter(opportunity=result.opportunity).update(changed_at=on)
+        result.customer.created_at = on
+        since[result.customer.pk] = timezone.localtime(on).date()
         converted_customers.append(result.customer)
     context.setdefault("customers", []).extend(converted_customers)
     context["leads"] = list(Lead.objects.filter(pk__in=[lead.pk for lead in leads]))
     return []
 
 
-@contextmanager
-def _historic_timestamps():
-    """Let the demo write past creation times: switch off ``auto_now``/``auto_now_add`` of the
-    lead and status-change timestamps while bulk-creating (one INSERT instead of an UPDATE per
-    row), and switch them back on afterwards."""
-    fields = [
-        Lead._meta.get_field("created_at"),
-        Lead._meta.get_field("updated_at"),
-        LeadStatusChange._meta.get_field("changed_at"),
-    ]
-    saved = [(field.auto_now, field.auto_now_add) for field in fields]
-    try:
-        for field in fields:
-            field.auto_now = field.auto_now_add = False
-        yield
-    finally:
-        for field, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add
-
-
-def _touches(rng, lead: Lead, created: datetime.datetime, now: datetime.datetime):
+def _touches(rng, text, lead: Lead, created: datetime.datetime, now: datetime.datetime):
     """Monthly touches since the lead was created; some months missed, this month maybe not yet."""
     touches = []
     month = timezone.localtime(created).date().replace(day=1)
@@ -266,7 +296,7 @@ def _touches(rng, lead: Lead, created: datetime.datetime, now: datetime.datetime
                         lead=lead,
                         touched_on=day,
                         channel=rng.choice(TouchChannel.values),
-                        content=rng.choice(TOUCH_CONTENT),
+                        content=rng.choice(text["touches"]),
                         by=lead.owner,
                     )
                 )

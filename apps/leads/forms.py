@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core.forms import Form
 from apps.core.ownership import assignable_owners
 from apps.customers.models import Customer, Industry
 from apps.leads.choices import (
@@ -22,7 +23,7 @@ from apps.leads.services import RUBRIC_FIELDS
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class LeadForm(forms.Form):
+class LeadForm(Form):
     company_name = forms.CharField(label=_("Company"), max_length=200)
     contact_name = forms.CharField(label=_("Contact person"), max_length=120, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
@@ -69,7 +70,7 @@ class LeadForm(forms.Form):
         return data
 
 
-class RubricForm(forms.Form):
+class RubricForm(Form):
     size_small = forms.IntegerField(label=_("Small company"), min_value=0)
     size_medium = forms.IntegerField(label=_("Medium company"), min_value=0)
     size_large = forms.IntegerField(label=_("Large company"), min_value=0)
@@ -89,7 +90,7 @@ class RubricForm(forms.Form):
     field_order = list(RUBRIC_FIELDS)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     status = forms.ChoiceField(label=_("New status"))
     reason = forms.CharField(
         label=_("Reason"),
@@ -106,7 +107,7 @@ class TransitionForm(forms.Form):
         ]
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(Form):
     grade = forms.ChoiceField(
         label=_("Grade"),
         choices=[("", _("— none: use the rubric grade —")), *Grade.choices],
@@ -115,7 +116,7 @@ class OverrideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ConvertForm(forms.Form):
+class ConvertForm(Form):
     customer = forms.ModelChoiceField(
         label=_("Customer"),
         queryset=Customer.objects.none(),
@@ -141,7 +142,7 @@ class ConvertForm(forms.Form):
         self.fields["customer"].queryset = Customer.objects.visible_to(user).order_by("name")
 
 
-class NurtureTouchForm(forms.Form):
+class NurtureTouchForm(Form):
     touched_on = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
     channel = forms.ChoiceField(label=_("Channel"), choices=TouchChannel.choices)
     content = forms.CharField(
@@ -151,7 +152,7 @@ class NurtureTouchForm(forms.Form):
     )
 
 
-class LeadImportForm(forms.Form):
+class LeadImportForm(Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
 
     def __init__(self, *args, **kwargs):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.core.ownership import OwnerMessages, assignable_owners, resolve_owner
@@ -211,9 +212,12 @@ class DuplicateLeadError(ValidationError):
 
 
 def duplicate_message(matches) -> str:
-    return _(
-        "This lead looks like %(count)s existing record(s) (same company name, phone or "
-        "e-mail). Check them, then confirm to save it anyway."
+    return ngettext(
+        "This lead looks like %(count)s existing record (same company name, phone or "
+        "e-mail). Check it, then confirm to save it anyway.",
+        "This lead looks like %(count)s existing records (same company name, phone or "
+        "e-mail). Check them, then confirm to save it anyway.",
+        len(matches),
     ) % {"count": len(matches)}
 
 
@@ -691,7 +695,12 @@ class LeadImportError(ValidationError):
         super().__init__(
             {
                 "file": [
-                    _("%(count)s problem(s) found; nothing was imported.") % {"count": len(errors)}
+                    ngettext(
+                        "%(count)s problem found; nothing was imported.",
+                        "%(count)s problems found; nothing was imported.",
+                        len(errors),
+                    )
+                    % {"count": len(errors)}
                 ]
             }
         )

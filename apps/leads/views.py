@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, ListView
 
 from apps.core.mixins import FilteredListMixin, ServiceFormView
@@ -359,7 +359,9 @@ class LeadImportView(LeadWriteView):
             raise
 
     def get_success_message(self, leads):
-        return _("%(count)s leads imported.") % {"count": len(leads)}
+        return ngettext("%(count)s lead imported.", "%(count)s leads imported.", len(leads)) % {
+            "count": len(leads)
+        }
 
 
 @login_required
@@ -420,4 +422,8 @@ class RubricView(ServiceFormView):
         )
 
     def get_success_message(self, result):
-        return _("Rubric saved. %(count)s open leads were regraded.") % {"count": result.regraded}
+        return ngettext(
+            "Rubric saved. %(count)s open lead was regraded.",
+            "Rubric saved. %(count)s open leads were regraded.",
+            result.regraded,
+        ) % {"count": result.regraded}

@@ -10,6 +10,7 @@ from apps.core.filters import OwnedFilterSet, visible_people, visible_teams
 from apps.customers.models import Customer
 from apps.opportunities.choices import OpportunityKind, ReviewStatus, RiskKind, RiskStatus, Stage
 from apps.opportunities.models import Opportunity, Proposal, Risk, SpinNote
+from apps.opportunities.selectors import past_close_q
 
 
 def visible_customers(request):
@@ -40,10 +41,30 @@ class OpportunityFilter(OwnedFilterSet):
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OpportunityKind.choices)
     customer = django_filters.ModelChoiceFilter(label=_("Customer"), queryset=visible_customers)
+    past_close = django_filters.BooleanFilter(
+        label=_("Past close date"), method="filter_past_close"
+    )
 
     class Meta:
         model = Opportunity
-        fields = ["q", "stage", "kind", "customer", "owner", "team", "date_after", "date_before"]
+        fields = [
+            "q",
+            "stage",
+            "kind",
+            "customer",
+            "owner",
+            "team",
+            "past_close",
+            "date_after",
+            "date_before",
+        ]
+
+    def filter_past_close(self, queryset, name, value):
+        """Open deals whose expected close date has gone by (``true``) or the others."""
+        if value is None:
+            return queryset
+        past = past_close_q()
+        return queryset.filter(past) if value else queryset.exclude(past)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core.forms import Form, ModelForm
 from apps.core.ownership import assignable_owners
 from apps.core.querysets import including
 from apps.customers.models import Customer
@@ -15,7 +16,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-class OpportunityForm(forms.Form):
+class OpportunityForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
@@ -73,7 +74,7 @@ class OpportunityUpdateForm(OpportunityForm):
                 del self.fields[name]
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     stage = forms.ChoiceField(label=_("Move to"))
     note = forms.CharField(
         label=_("Note"),
@@ -93,7 +94,7 @@ class MoveForm(forms.Form):
         self.fields["stage"].choices = [(stage, Stage(stage).label) for stage in stages]
 
 
-class CreditRowForm(forms.Form):
+class CreditRowForm(Form):
     rep = forms.ModelChoiceField(label=_("Rep"), queryset=User.objects.none(), required=False)
     percent = forms.DecimalField(label=_("Share %"), max_digits=5, decimal_places=2, required=False)
 
@@ -107,7 +108,7 @@ class CreditRowForm(forms.Form):
         return data.get("rep") is None and data.get("percent") is None
 
 
-class NeedsConfirmedForm(forms.Form):
+class NeedsConfirmedForm(Form):
     """The hidden field of the detail page's toggle: ``"1"`` confirms, anything else does not."""
 
     needs_confirmed = forms.CharField(required=False)
@@ -145,14 +146,14 @@ class BaseCreditFormSet(forms.BaseFormSet):
 CreditFormSet = forms.formset_factory(CreditRowForm, formset=BaseCreditFormSet, extra=3)
 
 
-class SpinNoteForm(forms.ModelForm):
+class SpinNoteForm(ModelForm):
     class Meta:
         model = SpinNote
         fields = list(services.SPIN_FIELDS)
         widgets = dict.fromkeys(services.SPIN_FIELDS, SHORT_TEXT)
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(ModelForm):
     attachment = forms.FileField(
         label=_("Attachment"),
         required=False,
@@ -184,7 +185,7 @@ class ProposalForm(forms.ModelForm):
         return upload
 
 
-class ProposalReviewForm(forms.Form):
+class ProposalReviewForm(Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("reject", _("Reject"))],
@@ -198,7 +199,7 @@ class ProposalReviewForm(forms.Form):
     )
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(ModelForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=RiskKind.choices)
     status = forms.ChoiceField(
         label=_("Status"), choices=RiskStatus.choices, initial=RiskStatus.OPEN
@@ -217,7 +218,7 @@ class RiskForm(forms.ModelForm):
         widgets = {"description": SHORT_TEXT, "mitigation": SHORT_TEXT}
 
 
-class PipelineSettingsForm(forms.Form):
+class PipelineSettingsForm(Form):
     solution_pre_review = forms.BooleanField(
         label=_("Solution pre-review"),
         required=False,

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filters import BusinessDateFilter, OwnedFilterSet, visible_people
+from apps.core.filters import BusinessDateFilter, FilterSet, OwnedFilterSet, visible_people
 from apps.performance import periods
 from apps.performance.choices import Cycle, PeriodKind
 from apps.performance.models import PdcaNote, PeriodSetting, Target, WeightScheme
@@ -93,7 +93,7 @@ class PdcaNoteFilter(OwnedFilterSet):
         )
 
 
-class WeightSchemeFilter(django_filters.FilterSet):
+class WeightSchemeFilter(FilterSet):
     """Schemes by cycle and preset; ``in_force_on`` keeps the version of each cycle in force on
     that date."""
 
@@ -117,7 +117,7 @@ class WeightSchemeFilter(django_filters.FilterSet):
         return queryset.filter(pk=Subquery(latest))
 
 
-class PeriodSettingFilter(django_filters.FilterSet):
+class PeriodSettingFilter(FilterSet):
     period = PeriodKeyFilter()
     period_kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PeriodKind.choices)
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import Form
 from apps.performance.calculations import DEFAULT_CAP
 from apps.performance.choices import CYCLE_KPIS, Cycle, Kpi, SchemePreset
 from apps.performance.filters import PeriodKeyField
@@ -27,7 +28,7 @@ def _amount(label, **kwargs):
 # -- targets ----------------------------------------------------------------------------------
 
 
-class TeamPeriodForm(forms.Form):
+class TeamPeriodForm(Form):
     """Which team and period to set targets for (GET)."""
 
     team = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)
@@ -41,7 +42,7 @@ class TeamPeriodForm(forms.Form):
         self.fields["team"].queryset = teams
 
 
-class TeamTotalForm(forms.Form):
+class TeamTotalForm(Form):
     team_sales_total = _amount(
         _("Team sales target"),
         help_text=_(
@@ -51,7 +52,7 @@ class TeamTotalForm(forms.Form):
     )
 
 
-class TargetRowForm(forms.Form):
+class TargetRowForm(Form):
     rep = forms.IntegerField(widget=forms.HiddenInput)
     #: The version of the rep's target the row was opened on (0: none yet): a target changed
     #: by someone else since is not overwritten.
@@ -84,7 +85,7 @@ TargetRowFormSet = forms.formset_factory(TargetRowForm, extra=0)
 # -- period settings --------------------------------------------------------------------------
 
 
-class PeriodSettingForm(forms.Form):
+class PeriodSettingForm(Form):
     period = PeriodKeyField(
         label=_("Period"), help_text=_("Usually a quarter (2026-Q4) or a year (2026).")
     )
@@ -107,7 +108,7 @@ class PeriodSettingForm(forms.Form):
 # -- weight schemes ---------------------------------------------------------------------------
 
 
-class WeightSchemeForm(forms.Form):
+class WeightSchemeForm(Form):
     """A new scheme version: name, effective date and, per KPI of the cycle, weight / target /
     cap (a KPI without a weight is left out)."""
 
@@ -194,14 +195,14 @@ class WeightSchemeForm(forms.Form):
         return initial
 
 
-class CycleChoiceForm(forms.Form):
+class CycleChoiceForm(Form):
     cycle = forms.ChoiceField(label=_("Cycle"), choices=Cycle.choices)
 
 
 # -- PDCA -------------------------------------------------------------------------------------
 
 
-class PdcaNoteForm(forms.Form):
+class PdcaNoteForm(Form):
     period = PeriodKeyField(label=_("Quarter"), help_text=_("For example 2026-Q4."))
     plan = forms.CharField(
         label=_("Plan"),

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel, VersionedModel
@@ -186,6 +187,35 @@ class WeightScheme(models.Model):
 
     def __str__(self):
         return f"{self.get_cycle_display()} v{self.version} {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name; a default name (the preset's or the cycle's) in the reader's language."""
+        labels = [SchemePreset(self.preset).label] if self.preset in SchemePreset.values else []
+        if self.cycle in Cycle.values:
+            labels.append(Cycle(self.cycle).label)
+        return _in_reader_language(self.name, *labels)
+
+    @property
+    def display_notes(self) -> str:
+        """The notes; the system's own note in the reader's language."""
+        return _in_reader_language(self.notes, SYSTEM_SCHEME_NOTE)
+
+
+#: The note of the schemes the system creates (``services.ensure_default_schemes``).
+SYSTEM_SCHEME_NOTE = _("Default scheme created by the system.")
+
+
+def _in_reader_language(text: str, *labels) -> str:
+    """``text`` in the reader's language when it is one of ``labels`` as any language wrote it
+    (a name or note the system stored when it created the record); otherwise ``text``."""
+    for label in labels:
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                written = str(label)
+            if text == written:
+                return str(label)
+    return text
 
 
 class WeightSchemeItem(models.Model):

@@ -34,6 +34,7 @@ from apps.performance import periods, permissions
 from apps.performance.calculations import DEFAULT_CAP, money
 from apps.performance.choices import CYCLE_KPIS, CYCLE_PERIOD_KIND, Cycle, Kpi, SchemePreset
 from apps.performance.models import (
+    SYSTEM_SCHEME_NOTE,
     PdcaNote,
     PeriodSetting,
     Target,
@@ -315,7 +316,7 @@ def ensure_default_schemes() -> list[WeightScheme]:
                 cycle=cycle,
                 preset=SchemePreset.MARKET_EXPANSION,
                 effective_from=DEFAULT_SCHEMES_EFFECTIVE_FROM,
-                notes=_("Default scheme created by the system."),
+                notes=str(SYSTEM_SCHEME_NOTE),
             )
         )
     return created

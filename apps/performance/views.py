@@ -10,9 +10,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
 
+from apps.core.formatting import format_money, format_number, format_percent
 from apps.core.mixins import (
     FilteredListMixin,
     ScopedQuerysetMixin,
@@ -46,6 +49,32 @@ def _today():
 
 def _history(user, obj):
     return AuditEntry.objects.visible_to(user).for_object(obj).select_related("actor")[:30]
+
+
+#: How the values of a target's fields read in its history.
+_TARGET_VALUE_FORMATS = {
+    "sales_target": format_money,
+    "new_customer_sales_target": format_money,
+    "repeat_sales_target": format_money,
+    "new_customers_target": lambda value: format_number(value, 1),
+    "collection_rate_target": format_percent,
+}
+
+
+def _target_history(user, target):
+    """The target's audit entries, each with ``change_rows``: (field label, before, after) in
+    words and formatted numbers, never field names."""
+    entries = list(_history(user, target))
+    for entry in entries:
+        rows = []
+        for field, change in (entry.changes or {}).items():
+            fmt = _TARGET_VALUE_FORMATS.get(field)
+            if fmt is None or not isinstance(change, list | tuple) or len(change) != 2:
+                continue
+            label = capfirst(Target._meta.get_field(field).verbose_name)
+            rows.append((label, fmt(change[0]), fmt(change[1])))
+        entry.change_rows = rows
+    return entries
 
 
 # -- targets ----------------------------------------------------------------------------------
@@ -83,7 +112,7 @@ class TargetDetailView(ScopedQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["history"] = _history(self.request.user, self.object)
+        context["history"] = _target_history(self.request.user, self.object)
         context["can_edit"] = permissions.may_set_targets_for(self.request.user, self.object.rep)
         return context
 
@@ -212,7 +241,11 @@ class TeamTargetsView(LoginRequiredMixin, TemplateView):
             )
         messages.success(
             request,
-            _("%(count)s targets of %(team)s for %(period)s saved.")
+            ngettext(
+                "%(count)s target of %(team)s for %(period)s saved.",
+                "%(count)s targets of %(team)s for %(period)s saved.",
+                len(saved),
+            )
             % {"count": len(saved), "team": team, "period": period.key},
         )
         query = urlencode({"period": period.key, "team": team.pk})

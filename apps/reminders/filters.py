@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filters import BusinessDateFilter
+from apps.core.filters import BusinessDateFilter, FilterSet
 from apps.reminders.choices import ReminderStatus
 from apps.reminders.models import Reminder
 from apps.reminders.rules import registry
@@ -11,7 +11,7 @@ def _rule_choices():
     return [(code, rule.name) for code, rule in registry.items()]
 
 
-class ReminderFilter(django_filters.FilterSet):
+class ReminderFilter(FilterSet):
     """The inbox filters, shared by the browser inbox and the API."""
 
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReminderStatus.choices)

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import Form
 from apps.reminders.choices import ExceptionKind
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(Form):
     """Per rule: inbox and e-mail switches (``inbox_<code>``, ``email_<code>``), plus digest."""
 
     digest = forms.BooleanField(
@@ -39,7 +40,7 @@ class PreferencesForm(forms.Form):
         }
 
 
-class RuleForm(forms.Form):
+class RuleForm(Form):
     """The switch plus one text field per parameter; the rule's own validation runs in the
     service and its messages land on the matching field."""
 
@@ -62,7 +63,7 @@ class RuleForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "enabled"}
 
 
-class CalendarExceptionForm(forms.Form):
+class CalendarExceptionForm(Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Kind"), choices=ExceptionKind.choices)
     name = forms.CharField(label=_("Name"), max_length=120, required=False)

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.core.services import audit_record
@@ -337,7 +338,11 @@ def digests_send(*, day: datetime.date | None = None) -> int:
         rows = [(r, _absolute(r.link)) for r in reminders]
         try:
             send_mail(
-                subject=_("[SalesPerf] %(count)s reminders for %(day)s")
+                subject=ngettext(
+                    "[SalesPerf] %(count)s reminder for %(day)s",
+                    "[SalesPerf] %(count)s reminders for %(day)s",
+                    len(rows),
+                )
                 % {"count": len(rows), "day": day.isoformat()},
                 message=render_to_string(
                     "reminders/email/digest.txt", {"rows": rows, "user": user, "day": day}

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
@@ -103,7 +103,11 @@ class MarkAllReadView(LoginRequiredMixin, View):
 
     def post(self, request):
         count = services.reminders_mark_all_read(actor=request.user)
-        messages.success(request, _("%(count)s reminders marked read.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s reminder marked read.", "%(count)s reminders marked read.", count)
+            % {"count": count},
+        )
         return redirect("reminders:inbox")
 
 

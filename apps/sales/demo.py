@@ -1,10 +1,11 @@
 """Demo orders, credits, receivables, payments and deliveries (built after opportunities).
 
-Orders are spread over the last 24 months so that KPIs have last year's numbers. Rows are
-bulk-created for speed, keeping every invariant the services enforce: credits total 100 for
-every order; receivables issued on or after signing, at most the order amount in total, due
-30 days after issue; payments never above what is open, dated between issue and today;
-deliveries delivered between signing and today.
+Orders are spread over the last 24 months (repeat business of every customer while it was a
+customer, following its rep's trend, plus one per won opportunity) so that KPIs have last
+year's numbers and a trend. Rows are bulk-created for speed, keeping every invariant the
+services enforce: credits total 100 for every order; receivables issued on or after signing, at
+most the order amount in total, due 30 days after issue; payments never above what is open,
+dated between issue and today; deliveries delivered between signing and today.
 """
 
 import datetime
@@ -13,6 +14,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from apps.accounts.demo import rep_trend, trend_factor
+from apps.core.demo import HISTORY_DAYS, historic_timestamps, words
 from apps.opportunities.choices import Stage
 from apps.opportunities.models import OpportunityCredit
 from apps.sales.choices import DEFAULT_CREDIT_TERM_DAYS, ORDER_NUMBER_PREFIX, DeliveryStatus
@@ -27,24 +30,53 @@ from apps.sales.models import (
 
 HUNDRED = Decimal("100.00")
 CENT = Decimal("0.01")
-DELIVERY_ITEMS = [
-    "Software licences and installation",
-    "Hardware shipment",
-    "On-site training",
-    "Data migration",
-    "ERP integration",
-]
-QUESTIONS = [
-    ("Which warehouse receives the second shipment?", "The Suzhou warehouse, dock 3."),
-    ("Can training move to the afternoon shift?", "Yes, moved to 14:00 on both days."),
-    ("Who signs the acceptance report on site?", "The plant IT manager, Mr Zhao."),
-    ("Does the licence cover the new subsidiary?", ""),
-    ("The customer asks for an extra admin account.", ""),
-]
+TEXT = {
+    "zh-hans": {
+        "deliveries": ["软件授权与安装", "硬件发货", "现场培训", "数据迁移", "ERP系统对接"],
+        "notes": ["", "", "年度维保续费。", "系统升级。"],
+        "questions": [
+            ("第二批货送到哪个仓库？", "苏州仓库，3号月台。"),
+            ("培训能否改到下午班？", "可以，两天都改到14:00。"),
+            ("现场验收报告由谁签字？", "工厂IT经理赵先生。"),
+            ("授权是否覆盖新成立的子公司？", "覆盖，已在合同附件中补充说明。"),
+            ("客户要求增加一个管理员账号。", ""),
+            ("数据迁移需要停机多久？", ""),
+        ],
+    },
+    "en": {
+        "deliveries": [
+            "Software licences and installation",
+            "Hardware shipment",
+            "On-site training",
+            "Data migration",
+            "ERP integration",
+        ],
+        "notes": ["", "", "Annual maintenance renewal.", "Upgrade."],
+        "questions": [
+            ("Which warehouse receives the second shipment?", "The Suzhou warehouse, dock 3."),
+            ("Can the training move to the afternoon shift?", "Yes, moved to 14:00 on both days."),
+            ("Who signs the acceptance report on site?", "The plant IT manager, Mr Zhao."),
+            (
+                "Does the licence cover the new subsidiary?",
+                "Yes; we added a note to the contract annex.",
+            ),
+            ("The customer asks for an extra admin account.", ""),
+            ("How long will the data migration stop the system?", ""),
+        ],
+    },
+}
 
 
 def _days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
+
+
+def _moment(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    """``day`` at ``hour`` o'clock (aware), never after now."""
+    return min(
+        timezone.now(),
+        timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour))),
+    )
 
 
 class _Numbers:
@@ -74,11 +106,17 @@ def build(rng, context: dict) -> list[str]:
     customers = context.get("customers") or []
     if not customers:
         return []
+    text = words(context, TEXT)
     today = timezone.localdate()
+    history_start = today - _days(HISTORY_DAYS)
+    since = context.get("customer_since", {})
+    reactivated = context.get("reactivated", {})
     reps_by_team = defaultdict(list)
     for rep in context.get("reps", []):
         reps_by_team[rep.team_id].append(rep)
-    numbers = _Numbers()
+
+    def progress(day: datetime.date) -> float:
+        return max(0.0, min(1.0, (day - history_start).days / HISTORY_DAYS))
 
     # --- orders: one per won/delivered opportunity, plus repeat business over 24 months ----
     won = [
@@ -105,7 +143,6 @@ def build(rng, context: dict) -> list[str]:
         plans.append(
             (
                 Order(
-                    number=numbers.take(signed_on),
                     customer=customer,
                     owner_id=opportunity.owner_id,
                     opportunity=opportunity,
@@ -117,24 +154,39 @@ def build(rng, context: dict) -> list[str]:
             )
         )
     for customer in customers:
-        for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
-            signed_on = today - _days(rng.randint(3, 730))
-            if customer.lost_on and signed_on >= customer.lost_on:
-                signed_on = customer.lost_on - _days(rng.randint(30, 200))
-            owner = customer.owner
+        owner = customer.owner
+        trend = rep_trend(context, owner.pk)
+        start = max(history_start, since.get(customer.pk, history_start))
+        end = today
+        if customer.lost_on:
+            end = customer.lost_on - _days(1)
+        elif customer.pk in reactivated:
+            end = reactivated[customer.pk] - _days(1)
+        days = [
+            start + _days(rng.randint(0, max(0, (end - start).days)))
+            for _ in range(rng.randint(1, 3) + max(0, (end - start).days) // 75)
+        ]
+        if customer.pk in reactivated:  # won back: a new order since
+            days.append(today - _days(rng.randint(3, 45)))
+        for signed_on in days:
+            factor = trend_factor(trend, progress(signed_on))
+            keep = rng.random() < min(1.0, factor)
+            amount = Decimal(rng.randrange(15, 250) * 1000) * Decimal(f"{max(factor, 0.3):.2f}")
             split = [(owner.pk, HUNDRED)]
             teammates = [r for r in reps_by_team.get(owner.team_id, []) if r.pk != owner.pk]
             if teammates and rng.random() < 0.12:
                 split = [(owner.pk, Decimal("60.00")), (rng.choice(teammates).pk, Decimal("40.00"))]
+            note = rng.choice(text["notes"])
+            if not keep or signed_on < start or signed_on > today:
+                continue
             plans.append(
                 (
                     Order(
-                        number=numbers.take(signed_on),
                         customer=customer,
                         owner=owner,
-                        amount=Decimal(rng.randrange(20, 500) * 1000),
+                        amount=amount.quantize(Decimal("1000")),
                         signed_on=signed_on,
-                        notes=rng.choice(["", "", "Annual maintenance renewal.", "Upgrade."]),
+                        notes=note,
                     ),
                     split,
                     None,
@@ -142,18 +194,20 @@ def build(rng, context: dict) -> list[str]:
             )
     if not plans:
         return []
-    orders = Order.objects.bulk_create([plan[0] for plan in plans])
-    now = timezone.now()
-    for order in orders:
-        order.created_at = min(
-            now,
-            timezone.make_aware(datetime.datetime.combine(order.signed_on, datetime.time(10))),
-        )
-    Order.objects.bulk_update(orders, ["created_at"])
+    plans.sort(key=lambda plan: plan[0].signed_on)  # contract numbers follow the signing dates
+    numbers = _Numbers()
+    for order, _split, _delivered in plans:
+        order.number = numbers.take(order.signed_on)
+        order.created_at = order.updated_at = _moment(order.signed_on)
+    with historic_timestamps(Order):
+        orders = Order.objects.bulk_create([plan[0] for plan in plans], batch_size=500)
     OrderCredit.objects.bulk_create(
-        OrderCredit(order=order, rep_id=rep_id, percent=percent)
-        for order, (_o, split, _d) in zip(orders, plans, strict=True)
-        for rep_id, percent in split
+        (
+            OrderCredit(order=order, rep_id=rep_id, percent=percent)
+            for order, (_o, split, _d) in zip(orders, plans, strict=True)
+            for rep_id, percent in split
+        ),
+        batch_size=500,
     )
 
     # --- receivables (30-day terms, some in two instalments) and payments ------------------
@@ -169,6 +223,7 @@ def build(rng, context: dict) -> list[str]:
         else:
             instalments = [(order.amount, first_issue)]
         for amount, issued_on in instalments:
+            moment = _moment(issued_on, 11)
             receivables.append(
                 Receivable(
                     order=order,
@@ -176,14 +231,20 @@ def build(rng, context: dict) -> list[str]:
                     issued_on=issued_on,
                     credit_term_days=DEFAULT_CREDIT_TERM_DAYS,
                     due_on=issued_on + _days(DEFAULT_CREDIT_TERM_DAYS),
+                    created_at=moment,
+                    updated_at=moment,
                 )
             )
-    receivables = Receivable.objects.bulk_create(receivables)
+    with historic_timestamps(Receivable):
+        receivables = Receivable.objects.bulk_create(receivables, batch_size=500)
 
     payments = []
     for receivable in receivables:
         issued, due = receivable.issued_on, receivable.due_on
         roll = rng.random()
+        # A struggling rep's customers pay worse.
+        if rep_trend(context, receivable.order.owner_id) == "struggling":
+            roll = min(0.999, roll + 0.2)
         if due >= today:  # not yet due: some pay early
             if roll < 0.3 and issued < today:
                 payments.append((receivable, receivable.amount, rng_date(rng, issued, today)))
@@ -199,16 +260,22 @@ def build(rng, context: dict) -> list[str]:
             )
             payments.append((receivable, part, rng_date(rng, issued, due)))
         # else: nothing paid, overdue
-    Payment.objects.bulk_create(
-        Payment(
-            receivable=receivable,
-            amount=amount,
-            paid_on=paid_on,
-            reference=f"BANK-{index:06d}",
-            recorded_by_id=receivable.order.owner_id,
+    with historic_timestamps(Payment):
+        Payment.objects.bulk_create(
+            (
+                Payment(
+                    receivable=receivable,
+                    amount=amount,
+                    paid_on=paid_on,
+                    reference=f"BANK-{index:06d}",
+                    recorded_by_id=receivable.order.owner_id,
+                    created_at=_moment(paid_on, 15),
+                    updated_at=_moment(paid_on, 15),
+                )
+                for index, (receivable, amount, paid_on) in enumerate(payments, start=1)
+            ),
+            batch_size=500,
         )
-        for index, (receivable, amount, paid_on) in enumerate(payments, start=1)
-    )
 
     # --- deliveries (most delivered a few days after signing) and questions --------------
     deliveries = []
@@ -226,30 +293,41 @@ def build(rng, context: dict) -> list[str]:
         deliveries.append(
             Delivery(
                 order=order,
-                description=rng.choice(DELIVERY_ITEMS),
+                description=rng.choice(text["deliveries"]),
                 planned_on=planned_on,
                 delivered_on=actual,
                 status=status,
+                created_at=order.created_at,
+                updated_at=_moment(actual or order.signed_on, 16),
             )
         )
-    deliveries = Delivery.objects.bulk_create(deliveries)
+    with historic_timestamps(Delivery):
+        deliveries = Delivery.objects.bulk_create(deliveries, batch_size=500)
 
     questions = []
-    recent = sorted(deliveries, key=lambda d: d.order.signed_on, reverse=True)[:12]
-    for index, delivery in enumerate(rng.sample(recent, k=min(5, len(recent)))):
-        text, answer = QUESTIONS[index % len(QUESTIONS)]
+    by_date = sorted(deliveries, key=lambda d: (d.order.signed_on, d.order.number), reverse=True)
+    recent, older = by_date[:12], by_date[12:]
+    picked = rng.sample(recent, k=min(5, len(recent))) + rng.sample(older, k=min(8, len(older)))
+    for index, delivery in enumerate(picked):
+        question, answer = text["questions"][index % len(text["questions"])]
         raised_on = min(today, delivery.planned_on)
+        if not answer and index >= 5:  # older questions have all been answered
+            question, answer = text["questions"][index % 4]
         closed = bool(answer) and raised_on < today
+        closed_on = rng_date(rng, raised_on, min(today, raised_on + _days(10))) if closed else None
         questions.append(
             DeliveryQuestion(
                 delivery=delivery,
-                question=text,
+                question=question,
                 raised_on=raised_on,
                 answer=answer if closed else "",
-                closed_on=rng_date(rng, raised_on, today) if closed else None,
+                closed_on=closed_on,
+                created_at=_moment(raised_on, 9),
+                updated_at=_moment(closed_on or raised_on, 17),
             )
         )
-    DeliveryQuestion.objects.bulk_create(questions)
+    with historic_timestamps(DeliveryQuestion):
+        DeliveryQuestion.objects.bulk_create(questions)
     return []
 
 

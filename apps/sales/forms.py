@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core.forms import Form
 from apps.core.ownership import assignable_owners
 from apps.customers.choices import CustomerStatus
 from apps.customers.models import Customer
@@ -24,7 +25,7 @@ def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class OrderForm(forms.Form):
+class OrderForm(Form):
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
     opportunity = forms.ModelChoiceField(
         label=_("Opportunity"),
@@ -77,7 +78,7 @@ class OrderForm(forms.Form):
         }
 
 
-class OrderUpdateForm(forms.Form):
+class OrderUpdateForm(Form):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
     number = forms.CharField(label=_("Contract number"), max_length=64)
     amount = forms.DecimalField(label=_("Amount"), **MONEY)
@@ -107,7 +108,7 @@ class OrderUpdateForm(forms.Form):
         }
 
 
-class CreditForm(forms.Form):
+class CreditForm(Form):
     rep = forms.ModelChoiceField(label=_("Rep"), queryset=User.objects.none())
     percent = forms.DecimalField(label=_("Credit %"), max_digits=5, decimal_places=2)
 
@@ -141,7 +142,7 @@ CreditFormSet = forms.formset_factory(
 )
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(Form):
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     planned_on = forms.DateField(label=_("Planned date"), widget=_date_input())
     status = forms.ChoiceField(
@@ -155,21 +156,21 @@ class DeliveryForm(forms.Form):
     )
 
 
-class DeliveryQuestionForm(forms.Form):
+class DeliveryQuestionForm(Form):
     question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
     raised_on = forms.DateField(
         label=_("Raised on"), widget=_date_input(), initial=timezone.localdate
     )
 
 
-class DeliveryQuestionCloseForm(forms.Form):
+class DeliveryQuestionCloseForm(Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
     closed_on = forms.DateField(
         label=_("Closed on"), widget=_date_input(), initial=timezone.localdate
     )
 
 
-class ReceivableForm(forms.Form):
+class ReceivableForm(Form):
     order = forms.ModelChoiceField(label=_("Order"), queryset=Order.objects.none())
     amount = forms.DecimalField(label=_("Amount"), **MONEY)
     issued_on = forms.DateField(
@@ -206,7 +207,7 @@ class ReceivableForm(forms.Form):
         return kwargs
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(Form):
     receivable = forms.ModelChoiceField(label=_("Receivable"), queryset=Receivable.objects.none())
     amount = forms.DecimalField(label=_("Amount"), **MONEY)
     paid_on = forms.DateField(label=_("Paid on"), widget=_date_input(), initial=timezone.localdate)
@@ -245,5 +246,5 @@ class PaymentForm(forms.Form):
         }
 
 
-class PaymentReverseForm(forms.Form):
+class PaymentReverseForm(Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -237,3 +238,35 @@ def aging_totals(rows: list[dict]) -> dict:
     """The totals row of an aging table: the column sums of its (already aggregated) rows."""
     keys = [*AGING_KEYS, "total"]
     return {key: sum((row[key] for row in rows), Decimal("0.00")) for key in keys}
+
+
+# --- Customer page -------------------------------------------------------------------------
+
+
+def customer_open_balance(*, user, obj, today: datetime.date | None = None) -> dict:
+    """What customer ``obj`` still owes, as ``user`` sees it (one aggregate query): the open
+    amount of its receivables (amount less all payments so far, receivables with something
+    open only) and the overdue part (due before ``today``, default today).
+
+    Returns ``{"open", "overdue", "open_count", "overdue_count"}``; registered as the customer
+    page's ``open_balance`` (see :mod:`apps.core.related`).
+    """
+    today = today or timezone.localdate()
+    is_open = Q(open_amount__gt=0)
+    is_overdue = is_open & Q(due_on__lt=today)
+    totals = (
+        Receivable.objects.visible_to(user)
+        .filter(order__customer=obj)
+        .annotate(
+            open_amount=ExpressionWrapper(
+                F("amount") - receivable_paid_subquery(), output_field=MONEY_FIELD
+            )
+        )
+        .aggregate(
+            open=Coalesce(Sum("open_amount", filter=is_open), ZERO, output_field=MONEY_FIELD),
+            overdue=Coalesce(Sum("open_amount", filter=is_overdue), ZERO, output_field=MONEY_FIELD),
+            open_count=Count("pk", filter=is_open),
+            overdue_count=Count("pk", filter=is_overdue),
+        )
+    )
+    return totals

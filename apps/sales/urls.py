@@ -30,4 +30,9 @@ urlpatterns = [
     path("payments/<int:pk>/reverse/", views.PaymentReverseView.as_view(), name="payment-reverse"),
     path("aging/", views.AgingView.as_view(), name="aging"),
     path("aging/export.csv", views.AgingExportView.as_view(), name="aging-export"),
+    path(
+        "aging/export.xlsx",
+        views.AgingExportView.as_view(file_format="xlsx"),
+        name="aging-export-xlsx",
+    ),
 ]

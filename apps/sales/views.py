@@ -553,12 +553,17 @@ class AgingView(LoginRequiredMixin, TemplateView):
             table=[(row, [(key, row[key]) for key in keys]) for row in aging["rows"]],
             totals=[aging["totals"][key] for key in keys],
             export_url=f"{reverse('sales:aging-export')}?{query.urlencode()}",
+            export_xlsx_url=f"{reverse('sales:aging-export-xlsx')}?{query.urlencode()}",
             **kwargs,
         )
 
 
 class AgingExportView(LoginRequiredMixin, TemplateView):
-    """The aging table as CSV (cells starting with = + - @ neutralised)."""
+    """The aging table as CSV (cells starting with = + - @ neutralised; plain numbers, the
+    currency named in the headers) or, for people who read it, XLSX (money cells in the
+    organisation's currency format, the day as a date cell)."""
+
+    file_format = "csv"
 
     def get(self, request, *args, **kwargs):
         filterset, aging = _aging(request)
@@ -568,9 +573,13 @@ class AgingExportView(LoginRequiredMixin, TemplateView):
             return HttpResponseBadRequest(
                 " ".join(problems), content_type="text/plain; charset=utf-8"
             )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="aging-{aging["as_of"].isoformat()}.csv"'
-        )
-        exports.write_aging_csv(response, aging=aging, columns=aging_columns())
+        name = f"aging-{aging['as_of'].isoformat()}.{self.file_format}"
+        if self.file_format == "xlsx":
+            response = HttpResponse(content_type=exports.XLSX_CONTENT_TYPE)
+            writer = exports.write_aging_xlsx
+        else:
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            writer = exports.write_aging_csv
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        writer(response, aging=aging, columns=aging_columns())
         return response

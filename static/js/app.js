@@ -50,8 +50,32 @@
     setTimeout(poll, 1000);
   }
 
+  // Main navigation menus (<details data-navmenu>): one open at a time; a click elsewhere or
+  // Escape closes them (Escape returns the focus to the menu's summary).
+  function navMenus() {
+    var menus = document.querySelectorAll("details[data-navmenu]");
+    if (!menus.length) return;
+    function closeAll(except) {
+      menus.forEach(function (menu) { if (menu !== except) menu.removeAttribute("open"); });
+    }
+    menus.forEach(function (menu) {
+      menu.addEventListener("toggle", function () { if (menu.open) closeAll(menu); });
+    });
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest || !event.target.closest("details[data-navmenu]")) closeAll(null);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      var open = document.querySelector("details[data-navmenu][open]");
+      if (!open) return;
+      open.removeAttribute("open");
+      open.querySelector("summary").focus();
+    });
+  }
+
   function start() {
     autosubmit();
+    navMenus();
     teamTargets();
     jobStatus();
   }

@@ -60,6 +60,6 @@ def test_rep_reads_their_scorecard_in_chinese(page, live_server, cast):
         page.select_option("#language-select", "zh-hans")
     page.goto(f"{live_server.url}/scorecards/?period={month:%Y-%m}")
     table = page.locator("table.scorecards")
-    expect(table).to_contain_text("5000.00")
+    expect(table).to_contain_text("¥5,000.00")
     expect(page.locator("h1")).to_contain_text("绩效记分卡")
     expect(table).not_to_contain_text("rep_b")

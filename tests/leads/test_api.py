@@ -389,7 +389,7 @@ def test_import_endpoint_reports_every_bad_row_and_imports_nothing(cast, api_as)
     response = api_as(cast.rep_a).post(f"{URL}import/", {"file": upload(bad)}, format="multipart")
     assert response.status_code == 400
     body = response.json()
-    assert body["detail"] == "3 problem(s) found; nothing was imported."
+    assert body["detail"] == "3 problems found; nothing was imported."
     assert [(e["line"], e["field"]) for e in body["errors"]] == [
         (4, "company_name"),
         (5, "company_name"),

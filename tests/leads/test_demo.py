@@ -33,7 +33,7 @@ def test_demo_leads_are_varied_and_fast(built):
     reps = context["reps"]
     assert len(reps) >= 21
     for rep in reps:
-        assert 8 <= Lead.objects.filter(owner=rep).count() <= 15
+        assert 12 <= Lead.objects.filter(owner=rep).count() <= 22
     assert set(Lead.objects.values_list("grade", flat=True)) == {"A", "B", "C"}
     assert set(Lead.objects.values_list("status", flat=True)) == set(LeadStatus.values)
     assert Lead.objects.values("source").distinct().count() == 7

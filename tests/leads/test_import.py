@@ -120,7 +120,7 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(cast):
         "Matches an existing lead or customer (same company name)."
     )
     assert "Existing" not in str([e.message for e in excinfo.value.row_errors])
-    assert excinfo.value.messages == ["7 problem(s) found; nothing was imported."]
+    assert excinfo.value.messages == ["7 problems found; nothing was imported."]
     assert Lead.objects.count() == 1
 
 

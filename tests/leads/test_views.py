@@ -370,7 +370,7 @@ def test_rubric_edit_regrades_and_says_how_many(cast, client_as, role, rubric_fo
     client = client_as(getattr(cast, role))
     assert client.get(RUBRIC).context["form"].initial["a_min_total"] == 8
     response = client.post(RUBRIC, rubric_form, follow=True)
-    assert "Rubric saved. 1 open leads were regraded." in response.content.decode()
+    assert "Rubric saved. 1 open lead was regraded." in response.content.decode()
     seven.refresh_from_db()
     assert seven.grade == "A"
     assert AuditEntry.objects.filter(action="lead.rubric_update").count() == 1

@@ -27,19 +27,19 @@ def test_demo_builds_targets_for_every_rep_and_period(cast):
         "quarterly",
         "annual",
     }
-    # 13 months + 5 quarters + 2 years per rep.
-    assert Target.objects.count() == 3 * 20
+    # 25 months + 9 quarters + 3 years per rep.
+    assert Target.objects.count() == 3 * 37
     current_month = periods.period_containing("month", today).key
     target = Target.objects.get(rep=cast.rep_a, period_key=current_month)
     assert target.set_by == cast.manager_a
     assert target.sales_target > 0
     assert target.new_customer_sales_target + target.repeat_sales_target == target.sales_target
-    assert PeriodSetting.objects.filter(period_kind="quarter").count() == 5
+    assert PeriodSetting.objects.filter(period_kind="quarter").count() == 9
     assert {s.growth_target for s in PeriodSetting.objects.all()} == {15}
     assert PdcaNote.objects.exists()
     # Running it again adds nothing.
     demo.build(random.Random(3), context)
-    assert Target.objects.count() == 3 * 20
+    assert Target.objects.count() == 3 * 37
 
 
 def test_demo_without_reps_only_creates_the_schemes(db):

@@ -1,6 +1,5 @@
 """The sales demo data keeps every invariant the services enforce."""
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -15,9 +14,7 @@ from apps.sales.selectors import receivable_balances
 
 @pytest.mark.django_db
 def test_demo_orders_span_two_years_and_keep_the_money_rules(capsys):
-    started = time.monotonic()
     call_command("load_demo", seed=7)
-    assert time.monotonic() - started < 60  # the whole demo; the sales part is bulk-created
     today = timezone.localdate()
     orders = Order.objects.all()
     assert orders.count() >= 50

@@ -69,6 +69,7 @@ def test_detail_pages_are_scoped_for_every_role(cast, world, client_as, role, ur
         "sales:payment-list",
         "sales:aging",
         "sales:aging-export",
+        "sales:aging-export-xlsx",
         "sales:order-create",
     ],
 )
@@ -409,6 +410,31 @@ def test_aging_export_keeps_the_filters(cast, world, client_as):
     response = client_as(cast.admin).get(reverse("sales:aging-export"), {"owner": cast.rep_b.pk})
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert [row[0] for row in rows[1:-1]] == [world["rep_b"][Order].customer.name]
+
+
+def test_aging_xlsx_export_is_scoped_and_formats_money_for_readers(cast, world, client_as):
+    import openpyxl
+
+    response = client_as(cast.admin).get(
+        reverse("sales:aging-export-xlsx"), {"owner": cast.rep_b.pk}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A3"].value == world["rep_b"][Order].customer.name
+    assert sheet["A4"].value == "Total"
+    assert isinstance(sheet["B4"].value, (int, float))
+    assert sheet["B4"].number_format.startswith('"¥"#,##0.00')
+    rep_view = client_as(cast.rep_a).get(reverse("sales:aging-export-xlsx"))
+    names = [row[0].value for row in openpyxl.load_workbook(io.BytesIO(rep_view.content)).active]
+    assert world["rep_b"][Order].customer.name not in names
+
+
+def test_aging_xlsx_export_refuses_a_bad_day_with_the_reason(cast, client_as):
+    response = client_as(cast.admin).get(reverse("sales:aging-export-xlsx"), {"as_of": "x"})
+    assert response.status_code == 400
+    assert response.content
 
 
 # --- query counts --------------------------------------------------------------------------

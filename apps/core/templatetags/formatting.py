@@ -22,3 +22,10 @@ def number(value, places=2):
 @register.filter
 def percent(value, places=1):
     return formatting.format_percent(value, int(places))
+
+
+@register.filter
+def date_range(start, end_exclusive):
+    """``{{ period.start|date_range:period.end }}`` → ``1–30 Nov 2026`` (the end is exclusive:
+    the day before it is the last day shown)."""
+    return formatting.format_date_range(start, end_exclusive)
