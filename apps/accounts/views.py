@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -11,6 +11,7 @@ from apps.accounts import permissions, selectors, services
 from apps.accounts.filters import TeamFilter, UserFilter
 from apps.accounts.forms import SignInForm, TeamForm, UserCreateForm, UserUpdateForm
 from apps.accounts.models import Team, User
+from apps.core.choices import Role
 from apps.core.mixins import FilteredListMixin, ScopedQuerysetMixin, ServiceFormView
 from apps.core.models import AuditEntry
 
@@ -45,7 +46,30 @@ class UserDetailView(ScopedQuerysetMixin, DetailView):
         if permissions.can_manage_people(viewer):
             context["sign_in_failures"] = services.sign_in_failures(user=person)
             context["sign_in_locked"] = services.sign_in_locked(user=person)
+        context["performance_links"] = _performance_links(person)
         return context
+
+
+def _performance_links(person) -> list[tuple[str, str]]:
+    """``(label, url)`` of the person's dashboard, scorecards and targets, for those measured
+    (reps, and selling managers without targets of their own). Whoever sees this page may see
+    those pages for this person (the same scope). A page whose URL does not exist (an app not
+    installed) is left out. Reversed by name: ``accounts`` imports none of those apps."""
+    if person.role not in (Role.REP, Role.MANAGER):
+        return []
+    pages = [
+        (_("Dashboard"), "dashboards:rep", {"rep_id": person.pk}, ""),
+        (_("Scorecards"), "scorecards:scorecard-list", {}, f"?rep={person.pk}"),
+    ]
+    if person.role == Role.REP:
+        pages.append((_("Targets"), "performance:target-list", {}, f"?rep={person.pk}"))
+    links = []
+    for label, name, kwargs, query in pages:
+        try:
+            links.append((label, reverse(name, kwargs=kwargs) + query))
+        except NoReverseMatch:
+            continue
+    return links
 
 
 class SignInView(auth_views.LoginView):

@@ -8,8 +8,13 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self):
-        from apps.activities.selectors import customer_activities, opportunity_activities
+        from apps.activities.selectors import (
+            customer_activities,
+            customer_next_step,
+            opportunity_activities,
+        )
         from apps.core import related
 
         related.register("customers.Customer", "activities", customer_activities)
         related.register("opportunities.Opportunity", "activities", opportunity_activities)
+        related.register("customers.Customer", "next_activity", customer_next_step)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Max, QuerySet
+from django.db.models import Case, DateField, F, Max, QuerySet, When
+from django.utils import timezone
 
 from apps.activities.choices import ActivityKind
 from apps.activities.models import Activity
@@ -55,3 +56,24 @@ def last_visit_on(*, customer_ids: Iterable[int]) -> dict[int, datetime.datetime
         .order_by()
     )
     return {row["customer_id"]: row["last"] for row in rows}
+
+
+def customer_next_step(*, user, obj, today: datetime.date | None = None) -> Activity | None:
+    """The next step planned for customer ``obj``, as ``user`` sees it (one query): of its
+    activities with a next step, the one due soonest on or after ``today``; when none is due
+    ahead, the step noted last (which may be overdue or undated). ``None`` when no activity
+    names a next step. Registered as the customer page's ``next_activity``."""
+    today = today or timezone.localdate()
+    upcoming_on = Case(
+        When(next_step_on__gte=today, then=F("next_step_on")),
+        default=None,
+        output_field=DateField(),
+    )
+    return (
+        Activity.objects.visible_to(user)
+        .filter(customer=obj)
+        .exclude(next_step="")
+        .select_related("owner", "opportunity")
+        .order_by(upcoming_on.asc(nulls_last=True), "-occurred_at", "-pk")
+        .first()
+    )

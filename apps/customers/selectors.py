@@ -64,6 +64,13 @@ def customer_related(*, user, customer: Customer) -> dict:
     ``opportunities``, ``orders``) come from :func:`apps.core.related.related_for`: each of
     those apps registers its list in its ``AppConfig.ready()``. ``opportunities`` and ``orders``
     stay ``None`` (section hidden) when their app does not register one.
+
+    The summary at the top of the page comes the same way: ``open_balance`` (from ``sales``:
+    open and overdue receivables), ``open_deals`` (from ``opportunities``) and
+    ``next_activity`` (from ``activities``), each ``None`` when not registered; plus
+    ``last_contact`` (when the latest activity took place) and ``latest_report`` (the latest
+    health report), read from the lists already fetched. Every entry is one query at most,
+    whatever the number of rows.
     """
     related = {
         "contacts": customer.contacts.all(),
@@ -75,8 +82,16 @@ def customer_related(*, user, customer: Customer) -> dict:
         "referrals": Customer.objects.visible_to(user).filter(referred_by=customer),
         "opportunities": None,
         "orders": None,
+        "open_balance": None,
+        "open_deals": None,
+        "next_activity": None,
     }
     related.update(related_for(customer, user=user))
+    # Newest first, both: the summary reads their first rows.
+    related["activities"] = activities = list(related["activities"])
+    related["health_reports"] = reports = list(related["health_reports"])
+    related["last_contact"] = activities[0].occurred_at if activities else None
+    related["latest_report"] = reports[0] if reports else None
     return related
 
 

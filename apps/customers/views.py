@@ -1,6 +1,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
@@ -77,6 +78,7 @@ class CustomerDetailView(ScopedQuerysetMixin, DetailView):
         user = self.request.user
         context.update(selectors.customer_related(user=user, customer=self.object))
         context["can_write"] = permissions.can_write_crm(user)
+        context["today"] = timezone.localdate()
         context["invite"] = (
             self.object.latest_satisfaction is not None
             and self.object.latest_satisfaction >= INVITE_FROM

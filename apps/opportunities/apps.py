@@ -9,10 +9,8 @@ class OpportunitiesConfig(AppConfig):
 
     def ready(self):
         from apps.core import related
-        from apps.opportunities.models import Opportunity
+        from apps.opportunities.selectors import customer_open_deals, customer_opportunities
 
-        def customer_opportunities(*, user, obj):
-            """The opportunities of customer ``obj``, as ``user`` sees them (customer page)."""
-            return Opportunity.objects.visible_to(user).filter(customer=obj).select_related("owner")
-
+        # The customer page: every deal (with its "past close date" flag) and the open ones.
         related.register("customers.Customer", "opportunities", customer_opportunities)
+        related.register("customers.Customer", "open_deals", customer_open_deals)

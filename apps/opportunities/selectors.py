@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
 
-from apps.opportunities.choices import STAGE_ORDER, Stage
+from apps.opportunities.choices import OPEN_STAGES, STAGE_ORDER, Stage
 from apps.opportunities.models import (
     Opportunity,
     OpportunityCredit,
@@ -83,3 +85,55 @@ def visible_leads(*, user) -> QuerySet:
     through the relation ``Opportunity.lead`` declares."""
     lead_model = Opportunity._meta.get_field("lead").related_model
     return lead_model.objects.visible_to(user)
+
+
+# --- Past the expected close date --------------------------------------------------------------
+
+
+def past_close_q(today: datetime.date | None = None) -> Q:
+    """Open deals whose expected close date has gone by (the one definition of "past close
+    date": the list's badge and filter, the customer page and the dashboards)."""
+    today = today or timezone.localdate()
+    return Q(stage__in=OPEN_STAGES, expected_close_on__lt=today)
+
+
+def with_past_close(queryset: QuerySet[Opportunity], today: datetime.date | None = None):
+    """Annotate ``is_past_close`` (see :func:`past_close_q`) on an opportunity queryset."""
+    return queryset.annotate(
+        is_past_close=Case(
+            When(past_close_q(today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def is_past_close(opportunity: Opportunity, today: datetime.date | None = None) -> bool:
+    """:func:`past_close_q` for one opportunity already loaded (no query)."""
+    today = today or timezone.localdate()
+    return bool(
+        opportunity.stage in OPEN_STAGES
+        and opportunity.expected_close_on is not None
+        and opportunity.expected_close_on < today
+    )
+
+
+def customer_opportunities(*, user, obj) -> QuerySet[Opportunity]:
+    """Every opportunity of customer ``obj`` that ``user`` sees, with ``is_past_close``
+    (one query; registered as the customer page's ``opportunities``)."""
+    return with_past_close(
+        Opportunity.objects.visible_to(user).filter(customer=obj).select_related("owner")
+    )
+
+
+def customer_open_deals(*, user, obj, today: datetime.date | None = None) -> list[Opportunity]:
+    """The open opportunities of customer ``obj`` that ``user`` sees, the most urgent first:
+    by expected close date (past ones first, undated last), with ``is_past_close`` (one
+    query; registered as the customer page's ``open_deals``)."""
+    queryset = (
+        Opportunity.objects.visible_to(user)
+        .filter(customer=obj, stage__in=OPEN_STAGES)
+        .select_related("owner")
+        .order_by(F("expected_close_on").asc(nulls_last=True), "pk")
+    )
+    return list(with_past_close(queryset, today))

@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -54,6 +55,17 @@ def _proposals(user):
     return selectors.proposal_list(user=user).select_related("opportunity__owner__team")
 
 
+def _next_step(activities):
+    """Of ``activities`` (newest first), the one whose next step is due soonest from today on;
+    else the step noted last (as the customer page's next step)."""
+    today = timezone.localdate()
+    planned = [a for a in activities if a.next_step]
+    ahead = [a for a in planned if a.next_step_on is not None and a.next_step_on >= today]
+    if ahead:
+        return min(ahead, key=lambda a: a.next_step_on)
+    return planned[0] if planned else None
+
+
 class OpportunityListView(LoginRequiredMixin, ListView):
     """The pipeline: a board of counts and amounts by stage, then the filtered list."""
 
@@ -68,7 +80,8 @@ class OpportunityListView(LoginRequiredMixin, ListView):
             queryset=selectors.opportunity_list(user=self.request.user),
             request=self.request,
         )
-        return self.filterset.qs
+        # The rows carry ``is_past_close`` (badge); the board groups the plain filtered set.
+        return selectors.with_past_close(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -79,6 +92,8 @@ class OpportunityListView(LoginRequiredMixin, ListView):
         summary = selectors.pipeline_summary(self.filterset.qs)
         context["board"] = summary
         context["can_create"] = permissions.can_create_opportunity(self.request.user)
+        # "Past close date" is a filter of the list once OpportunityFilter has it.
+        context["past_close_filter"] = "past_close" in self.filterset.filters
         return context
 
 
@@ -96,19 +111,23 @@ class OpportunityDetailView(LoginRequiredMixin, DetailView):
         user = self.request.user
         can_change = permissions.can_change_opportunity(user, opportunity)
         credits = list(selectors.credits_of(opportunity=opportunity))
+        # Kept by the activities app (above this one), which registers the list; newest first.
+        activities = related_for(opportunity, user=user).get("activities")
+        activities = None if activities is None else list(activities)
         context.update(
             history=selectors.stage_history(opportunity=opportunity),
             spin_notes=opportunity.spin_notes.select_related("author"),
             proposals=opportunity.proposals.select_related("author", "reviewed_by"),
             risks=opportunity.risks.all(),
             credits=credits,
-            # Kept by the activities app (above this one), which registers the list.
-            activities=related_for(opportunity, user=user).get("activities"),
+            activities=activities,
             can_change=can_change,
             moves=services.allowed_moves(user, opportunity),
             weighted=weighted_amount(
                 amount=opportunity.expected_amount, probability=opportunity.probability
             ),
+            past_close=selectors.is_past_close(opportunity),
+            next_step=_next_step(activities or ()),
             pre_review=PipelineSettings.current().solution_pre_review,
             stage_path=[(stage, Stage(stage).label) for stage in STAGE_ORDER]
             + ([(Stage.LOST, Stage.LOST.label)] if opportunity.stage == Stage.LOST else []),

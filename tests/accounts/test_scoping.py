@@ -53,8 +53,10 @@ class TestPeopleInTheBrowser:
 
     def test_pay_is_hidden_from_a_manager_but_shown_to_hr_and_self(self, cast, client_as):
         url = reverse("accounts:user-detail", args=[cast.rep_a.pk])
-        salary = "10000.00"
-        assert salary not in client_as(cast.manager_a).get(url).content.decode()
+        salary = "¥10,000.00"
+        manager_page = client_as(cast.manager_a).get(url).content.decode()
+        assert salary not in manager_page
+        assert "10000" not in manager_page and "10,000" not in manager_page
         assert salary in client_as(cast.hr).get(url).content.decode()
         assert salary in client_as(cast.rep_a).get(url).content.decode()
 

@@ -411,7 +411,7 @@ def test_proposal_with_a_pdf_attachment_is_saved_and_downloadable(cast, client_a
     assert response["Location"] == url("proposal-detail", proposal.pk)
     assert proposal.roi_percent == Decimal("25.00")
     page = client.get(url("proposal-detail", proposal.pk))
-    assert b"25.00%" in page.content
+    assert b"25.0%" in page.content
     download = client.get(url("proposal-attachment", proposal.pk))
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
