@@ -37,8 +37,12 @@ venv: $(VENV)/.installed
 migrate: venv
 	$(MANAGE) migrate --noinput
 
+# The demo company is Chinese by default; `make run DEMO_LANGUAGE=en` loads the English one
+# (into an empty database: `rm var/db.sqlite3` first if one was loaded already).
+DEMO_LANGUAGE ?= zh-hans
+
 demo: migrate
-	$(MANAGE) load_demo --if-empty
+	$(MANAGE) load_demo --if-empty --language $(DEMO_LANGUAGE)
 
 run: demo
 	$(MANAGE) run_stack --host $(HOST) --port $(PORT)

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -11,6 +12,9 @@ from apps.accounts.choices import JobTitle
 from apps.core.choices import Role
 from apps.core.models import TimeStampedModel, VersionedModel
 from apps.core.scoping import ScopedQuerySet, sees_everything
+
+#: A character of the CJK Unified Ideographs block: the name is written in Chinese.
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -47,6 +51,13 @@ class User(VersionedModel, AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        """Chinese names as Chinese write them — family name first, no space (王伟); other
+        names given name first (Wei Wang)."""
+        if CJK.search(f"{self.last_name}{self.first_name}"):
+            return f"{self.last_name}{self.first_name}".strip()
+        return super().get_full_name()
 
     @property
     def sees_everything(self) -> bool:

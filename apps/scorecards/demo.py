@@ -1,18 +1,16 @@
-"""Demo scorecards, computed from the demo data after the performance demo: the last 13
-months, the last 5 quarters and the current and last (fiscal) year, for every rep."""
+"""Demo scorecards, computed from the demo data after the performance demo, for every rep and
+every period of the demo history: 25 months, 9 quarters and the 3 (fiscal) years they touch
+(the periods the performance demo sets targets for), so the dashboards show a trend."""
 
 from django.utils import timezone
 
+from apps.performance import demo as performance_demo
 from apps.performance import periods
 from apps.scorecards.services import scorecards_recompute
 
 
 def demo_periods(today) -> list[periods.Period]:
-    return [
-        *periods.recent_periods(periods.MONTH, today, 13),
-        *periods.recent_periods(periods.QUARTER, today, 5),
-        *periods.recent_periods(periods.YEAR, today, 2),
-    ]
+    return performance_demo.demo_periods(today)
 
 
 def build(rng, context: dict) -> list[str]:

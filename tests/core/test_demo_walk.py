@@ -125,7 +125,8 @@ class PageParser(HTMLParser):
 
 
 def shape(url: str) -> str:
-    return re.sub(r"\d+", "N", url)
+    """Pages that differ only in numbers or in the column a list is sorted by share a shape."""
+    return re.sub(r"ordering=-?[\w.]+", "ordering=X", re.sub(r"\d+", "N", url))
 
 
 def local(base: str, href: str) -> str | None:

@@ -10,6 +10,7 @@ import pytest
 from apps.accounts import demo as accounts_demo
 from apps.activities import demo as activities_demo
 from apps.activities.models import Activity
+from apps.core.models import AuditEntry
 from apps.customers import demo as customers_demo
 from apps.customers.models import Customer, HealthReport, Industry
 
@@ -35,7 +36,11 @@ def test_demo_builds_industries_customers_reports_and_activities_quickly():
     assert set(per_rep) == {rep.pk for rep in context["reps"]}
     assert all(3 <= count <= 6 for count in per_rep.values())
     assert len(context["customers"]) == Customer.objects.count()
-    assert Customer.objects.filter(status="lost", lost_on__isnull=False).count() == 2
+    # Three lost for good; two more were lost and won back (the loss stays in the audit trail).
+    assert Customer.objects.filter(status="lost", lost_on__isnull=False).count() == 3
+    won_back = AuditEntry.objects.filter(action="customer.reactivate")
+    assert won_back.count() == len(context["reactivated"]) == 2
+    assert not Customer.objects.filter(pk__in=context["reactivated"], status="lost").exists()
     scores = list(HealthReport.objects.values_list("satisfaction", flat=True))
     assert min(scores) >= Decimal("60") and max(scores) <= Decimal("98")
     assert Customer.objects.filter(latest_satisfaction__lt=80).exists()
