@@ -13,6 +13,7 @@ and for DRF throttles (:class:`ClientAddressMixin`, and ``NUM_PROXIES`` which sa
 import ipaddress
 import math
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.utils.translation import ngettext
 
@@ -80,3 +81,20 @@ def lockout_response(request, original_response=None, credentials=None):
     response.status_code = 429
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, for sign-ins made over HTTP.
+
+    Both of the product's sign-in doors (the login page and the token endpoint) pass the
+    request, so they are counted and locked as described above (tests/accounts/
+    test_sign_in_protection.py). A call without a request — server-side code such as a
+    management shell or Django's test ``Client.login`` — has no client to count or lock: this
+    backend steps aside and the password is still checked by ``ModelBackend`` (axes itself would
+    refuse such calls outright).
+    """
+
+    def authenticate(self, request=None, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

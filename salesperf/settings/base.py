@@ -43,9 +43,14 @@ LOCAL_APPS = [
     "apps.opportunities",
     "apps.activities",
     "apps.sales",
+    "apps.surveys",
+    "apps.development",
     "apps.performance",
     "apps.scorecards",
+    "apps.reviews",
+    "apps.grades",
     "apps.reminders",
+    "apps.dashboards",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -122,7 +127,7 @@ LOGOUT_REDIRECT_URL = "login"
 # "Security") ------------------------------------------------------------------------------
 # Axes first: it refuses a locked-out account or address before any password is checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "apps.accounts.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 #: How many reverse proxies in front of the app append to X-Forwarded-For. 0: the client is

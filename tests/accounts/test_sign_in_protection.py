@@ -293,3 +293,15 @@ def test_failed_sign_ins_are_logged_with_username_and_address_never_the_password
     assert "s3cret-guess" not in text
     failure = AccessFailureLog.objects.get()
     assert (failure.username, failure.ip_address) == ("rep_a", "203.0.113.10")
+
+
+def test_server_side_sign_in_without_a_request_checks_the_password_and_is_not_counted(cast, client):
+    """Django's test ``Client.login`` (and shell code) authenticates without a request: the
+    lockout has no client to count, the password is still checked."""
+    from axes.models import AccessAttempt
+
+    cast.rep_a.set_password("a-good-long-password-1")
+    cast.rep_a.save()
+    assert not client.login(username="rep_a", password="wrong-password")
+    assert client.login(username="rep_a", password="a-good-long-password-1")
+    assert not AccessAttempt.objects.exists()
