@@ -16,6 +16,10 @@ API_APPS = [
     "performance",
     "scorecards",
     "reminders",
+    "surveys",
+    "development",
+    "reviews",
+    "grades",
 ]
 
 router = DefaultRouter()

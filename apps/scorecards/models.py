@@ -50,6 +50,11 @@ class Scorecard(models.Model):
     receivable_due = models.DecimalField(_("receivable due"), **MONEY)
     collected = models.DecimalField(_("collected"), **MONEY)
     collection_rate = models.DecimalField(_("collection rate"), **RATE)
+    #: Qualitative KPIs (SPEC §2.3), 0–100, for quarters and years; null while undefined
+    #: (no answered survey, fewer ratings than needed, nothing logged).
+    customer_satisfaction = models.DecimalField(_("customer satisfaction"), **RATE)
+    team_collaboration = models.DecimalField(_("team collaboration"), **RATE)
+    capability_growth = models.DecimalField(_("professional capability growth"), **RATE)
 
     #: ``{kpi: {"value", "target", "score", "weight"}}`` (decimal strings or null).
     kpi_scores = models.JSONField(_("KPI scores"), default=dict, blank=True)
