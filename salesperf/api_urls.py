@@ -20,6 +20,8 @@ API_APPS = [
     "development",
     "reviews",
     "grades",
+    "pips",
+    "exports",
 ]
 
 router = DefaultRouter()

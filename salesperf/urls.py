@@ -23,6 +23,8 @@ urlpatterns = [
     path("development/", include("apps.development.urls")),
     path("reviews/", include("apps.reviews.urls")),
     path("grades/", include("apps.grades.urls")),
+    path("pips/", include("apps.pips.urls")),
+    path("exports/", include("apps.exports.urls")),
     path("dashboard/", include("apps.dashboards.urls")),
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -28,6 +28,7 @@ class NavGroup:
 SALES = NavGroup("sales", pgettext_lazy("navigation menu", "Sales"))
 MONEY = NavGroup("money", pgettext_lazy("navigation menu", "Money"))
 PERFORMANCE = NavGroup("performance", pgettext_lazy("navigation menu", "Performance"))
+GROWTH = NavGroup("growth", pgettext_lazy("navigation menu", "Growth"))
 PEOPLE = NavGroup("people", pgettext_lazy("navigation menu", "People"))
 
 
@@ -59,6 +60,14 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Scorecards"), "scorecards:scorecard-list", EVERYONE, PERFORMANCE),
     NavItem(_("Targets"), "performance:target-list", EVERYONE, PERFORMANCE),
     NavItem(_("Weight schemes"), "performance:scheme-list", MANAGERS_AND_UP, PERFORMANCE),
+    NavItem(_("Reviews"), "reviews:review-list", EVERYONE, PERFORMANCE),
+    NavItem(_("Review cycles"), "reviews:cycle-list", ORGANISATION_WIDE, PERFORMANCE),
+    NavItem(_("Satisfaction surveys"), "surveys:survey-list", MANAGERS_AND_UP, PERFORMANCE),
+    NavItem(_("Annual grades"), "grades:grade-list", EVERYONE, PERFORMANCE),
+    NavItem(_("Grade calibration"), "grades:calibration", ORGANISATION_WIDE, PERFORMANCE),
+    NavItem(_("Collaboration ratings"), "development:rating-list", EVERYONE, GROWTH),
+    NavItem(_("Learning log"), "development:learning-list", EVERYONE, GROWTH),
+    NavItem(_("Case library"), "development:case-list", EVERYONE, GROWTH),
     NavItem(_("People"), "accounts:user-list", MANAGERS_AND_UP, PEOPLE),
     NavItem(_("Teams"), "accounts:team-list", EVERYONE, PEOPLE),
     NavItem(_("Inbox"), "reminders:inbox", EVERYONE),

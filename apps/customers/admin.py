@@ -25,6 +25,8 @@ class HealthReportInline(admin.TabularInline):
     model = HealthReport
     extra = 0
     fields = ("year", "quarter", "usage_frequency", "new_demand_intent", "satisfaction")
+    # The satisfaction comes from the customer's survey answers (apps.surveys), never typed in.
+    readonly_fields = ("satisfaction",)
 
 
 @admin.register(Customer)
@@ -51,6 +53,7 @@ class CustomerAdmin(admin.ModelAdmin):
         "email_key",
         "created_at",
         "updated_at",
+        "latest_satisfaction",  # set by the survey answers
     )
     inlines = [ContactInline, HealthReportInline]
 
@@ -70,6 +73,8 @@ class HealthReportAdmin(admin.ModelAdmin):
     search_fields = ("customer__name",)
     list_select_related = ("customer",)
     raw_id_fields = ("customer", "author")
+    # The satisfaction comes from the customer's survey answers (apps.surveys), never typed in.
+    readonly_fields = ("satisfaction",)
 
 
 @admin.register(MarketInsight)

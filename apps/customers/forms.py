@@ -128,19 +128,13 @@ class HealthReportForm(Form):
     new_demand_intent = forms.ChoiceField(
         label=_("New-demand intent"), choices=DemandIntent.choices
     )
-    satisfaction = forms.DecimalField(
-        label=_("Satisfaction (0–100)"),
-        max_digits=6,
-        decimal_places=2,
-        required=False,
-        help_text=_("Below 80 flags the customer high-risk; 90 or more invites it to co-create."),
-    )
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # No satisfaction field: it comes from the customer's survey answers (SPEC §2.3).
         if not self.is_bound and not self.initial.get("year"):
             year, quarter = quarter_of(timezone.localdate())
             self.initial.setdefault("year", year)

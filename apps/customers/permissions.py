@@ -16,6 +16,7 @@ __all__ = [
     "can_write_crm",
     "may_write",
     "owner_messages",
+    "satisfaction_refusal",
     "write_denied_message",
 ]
 
@@ -27,6 +28,14 @@ def may_write(actor) -> bool:
 
 def write_denied_message() -> str:
     return _("You may read customer data but not change it.")
+
+
+def satisfaction_refusal() -> str:
+    """Why nobody types a health report's satisfaction in (SPEC §2.3)."""
+    return _(
+        "The satisfaction comes from the customer's own survey answers (a survey link or a "
+        "phone interview by HR or the manager); it cannot be typed in."
+    )
 
 
 def can_add_industry(user) -> bool:

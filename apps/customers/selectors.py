@@ -95,6 +95,14 @@ def customer_related(*, user, customer: Customer) -> dict:
     return related
 
 
+def latest_survey(*, user, customer: Customer):
+    """The customer's latest answered satisfaction survey as ``user`` sees it (its ``score``,
+    ``answered_at``, ``period_key``), or ``None``: the source of the health reports'
+    satisfaction. The surveys app, above this one, registers it as the related entry
+    ``latest_survey`` (:mod:`apps.core.related`); ``None`` when it does not."""
+    return related_for(customer, user=user).get("latest_survey")
+
+
 def health_report_due(
     *, year: int, quarter: int, skip_added_later: bool = True
 ) -> QuerySet[Customer]:

@@ -507,18 +507,53 @@ def _validate_health_report(data: dict, errors: dict) -> None:
         errors["usage_frequency"] = [_("Choose how often the customer uses the product.")]
     if data.get("new_demand_intent") not in DemandIntent.values:
         errors["new_demand_intent"] = [_("Choose the customer's new-demand intent.")]
-    satisfaction = _decimal(data.get("satisfaction"), "satisfaction", errors)
-    if satisfaction is not None and not Decimal("0") <= satisfaction <= Decimal("100"):
-        errors["satisfaction"] = [_("Satisfaction must be between 0 and 100.")]
-    elif satisfaction is not None and satisfaction != satisfaction.quantize(Decimal("0.01")):
-        errors["satisfaction"] = [_("Use at most two decimal places.")]
-    data["satisfaction"] = satisfaction
     hours = _decimal(data.get("issue_resolution_hours"), "issue_resolution_hours", errors)
     if hours is not None and hours < 0:
         errors["issue_resolution_hours"] = [_("The issue-resolution time cannot be negative.")]
     elif hours is not None and hours >= Decimal("10000000"):
         errors["issue_resolution_hours"] = [_("The issue-resolution time is too large.")]
     data["issue_resolution_hours"] = hours
+
+
+#: Where a health report's satisfaction comes from (SPEC §2.3: only the customer's own survey
+#: answers count, nobody types it in): ``reader(customer, year, quarter) -> Decimal | None``, the
+#: answered survey of that quarter. The surveys app, above this one, registers it in its
+#: ``AppConfig.ready()`` (:func:`register_survey_satisfaction`); without it a report has none.
+_survey_satisfaction_reader = None
+
+
+def register_survey_satisfaction(reader) -> None:
+    global _survey_satisfaction_reader
+    _survey_satisfaction_reader = reader
+
+
+def _survey_satisfaction(customer: Customer, year, quarter) -> Decimal | None:
+    if _survey_satisfaction_reader is None or not isinstance(year, int):
+        return None
+    return _survey_satisfaction_reader(customer, year, quarter)
+
+
+@transaction.atomic
+def customer_set_survey_satisfaction(
+    *, customer: Customer, year: int, quarter: int, satisfaction, latest_satisfaction
+) -> Customer:
+    """A survey answer (or its cancellation) changed the customer's satisfaction: the health
+    report of ``year`` Q``quarter`` (if there is one) takes ``satisfaction`` (the survey's
+    score, ``None`` when it no longer counts) and the customer ``latest_satisfaction`` (its
+    latest answered survey's score; ``None``: no survey left, back to the latest report).
+    Called by the surveys app only, inside the survey's transaction."""
+    for report in HealthReport.objects.select_for_update().filter(
+        customer=customer, year=year, quarter=quarter
+    ):
+        if report.satisfaction != satisfaction:
+            report.satisfaction = satisfaction
+            report.save(update_fields=["satisfaction", "updated_at"])
+    if latest_satisfaction is None:
+        return customer_refresh_satisfaction(customer=customer)
+    if customer.latest_satisfaction != latest_satisfaction:
+        customer.latest_satisfaction = latest_satisfaction
+        customer.save(update_fields=["latest_satisfaction", "updated_at"])
+    return customer
 
 
 def customer_refresh_satisfaction(*, customer: Customer) -> Customer:
@@ -545,10 +580,10 @@ def health_report_create(
     usage_frequency: str,
     new_demand_intent: str,
     issue_resolution_hours=None,
-    satisfaction=None,
     notes: str = "",
 ) -> HealthReport:
-    """The quarterly health report of a customer (one per quarter)."""
+    """The quarterly health report of a customer (one per quarter). Its satisfaction is not
+    entered: it is the customer's answered survey of that quarter, if any."""
     require(permissions.may_write(actor), permissions.write_denied_message())
     errors: dict[str, list[str]] = {}
     data = {
@@ -557,7 +592,6 @@ def health_report_create(
         "usage_frequency": usage_frequency,
         "new_demand_intent": new_demand_intent,
         "issue_resolution_hours": issue_resolution_hours,
-        "satisfaction": satisfaction,
         "notes": notes or "",
     }
     _validate_health_report(data, errors)
@@ -574,9 +608,8 @@ def health_report_create(
         ]
     if errors:
         raise ValidationError(errors)
-    report = HealthReport.objects.create(customer=customer, author=actor, **data)
-    customer_refresh_satisfaction(customer=customer)
-    return report
+    data["satisfaction"] = _survey_satisfaction(customer, year, quarter)
+    return HealthReport.objects.create(customer=customer, author=actor, **data)
 
 
 @transaction.atomic
@@ -591,7 +624,6 @@ def health_report_update(
         "usage_frequency",
         "new_demand_intent",
         "issue_resolution_hours",
-        "satisfaction",
         "notes",
     }
     unknown = set(fields) - allowed
@@ -617,10 +649,13 @@ def health_report_update(
         ]
     if errors:
         raise ValidationError(errors)
+    # The satisfaction is the survey's of the report's quarter, never typed in: a report moved
+    # to another quarter takes that quarter's; only these fields are written.
+    if (report.year, report.quarter) != (data["year"], data["quarter"]):
+        report.satisfaction = _survey_satisfaction(report.customer, data["year"], data["quarter"])
     for name, value in data.items():
         setattr(report, name, value)
-    report.save()
-    customer_refresh_satisfaction(customer=report.customer)
+    report.save(update_fields=[*data, "satisfaction", "updated_at"])
     return report
 
 

@@ -211,6 +211,12 @@ class HealthReportCreateView(CustomerWriteView):
     template_name = "customers/health_report_form.html"
     form_class = HealthReportForm
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            latest_survey=selectors.latest_survey(user=self.request.user, customer=self.object),
+            **kwargs,
+        )
+
     def perform_service(self, form):
         return services.health_report_create(
             actor=self.request.user, customer=self.object, **form.cleaned_data
@@ -242,13 +248,17 @@ class HealthReportUpdateView(ServiceFormView):
                 "usage_frequency",
                 "issue_resolution_hours",
                 "new_demand_intent",
-                "satisfaction",
                 "notes",
             )
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(customer=self.object.customer, **kwargs)
+        customer = self.object.customer
+        return super().get_context_data(
+            customer=customer,
+            latest_survey=selectors.latest_survey(user=self.request.user, customer=customer),
+            **kwargs,
+        )
 
     def perform_service(self, form):
         return services.health_report_update(

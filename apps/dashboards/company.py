@@ -15,6 +15,10 @@ from django.utils.translation import gettext as _
 
 from apps.dashboards import calculations, charts, selectors
 from apps.dashboards.panels import CompanyOverview, Panel, register_company_panel
+from apps.grades.selectors import distribution_summary
+from apps.reviews.choices import CycleStatus, ReviewStatus
+from apps.reviews.models import ReviewCycle
+from apps.reviews.selectors import cycle_progress
 
 #: People listed by name in the "without a scorecard" panel (the rest are counted).
 MISSING_LISTED = 50
@@ -152,8 +156,56 @@ def missing_panel(overview: CompanyOverview) -> Panel:
     )
 
 
+def grades_panel(overview: CompanyOverview) -> Panel | None:
+    """The latest annual grades per letter and the 9-box, once grades exist."""
+    summary = distribution_summary(user=overview.user)
+    if summary is None:
+        return None
+    return Panel(
+        key="grades",
+        title=_("Grade distribution and 9-box"),
+        template="grades/dashboard_panel.html",
+        context=summary,
+    )
+
+
+#: Open review cycles shown on the overview (each costs two queries: a fixed bound).
+REVIEW_CYCLES_SHOWN = 3
+
+
+def reviews_panel(overview: CompanyOverview) -> Panel | None:
+    """The open review cycles (newest first) and how far each has come."""
+    cycles = list(
+        ReviewCycle.objects.visible_to(overview.user)
+        .filter(status=CycleStatus.OPEN)
+        .order_by("-period_key", "-pk")[:REVIEW_CYCLES_SHOWN]
+    )
+    if not cycles:
+        return None
+    rows = []
+    for cycle in cycles:
+        progress = cycle_progress(cycle=cycle)
+        rows.append(
+            {
+                "cycle": cycle,
+                "progress": progress,
+                "waiting_self": progress[ReviewStatus.OPEN] + progress[ReviewStatus.REOPENED],
+                "waiting_manager": progress[ReviewStatus.SELF_SUBMITTED],
+            }
+        )
+    return Panel(
+        key="reviews",
+        title=_("Review cycles in progress"),
+        template="dashboards/panels/reviews.html",
+        context={"rows": rows},
+        wide=True,
+    )
+
+
 def register_builtin_panels() -> None:
     register_company_panel("totals", totals_panel)
     register_company_panel("teams", teams_panel)
     register_company_panel("distribution", distribution_panel)
     register_company_panel("missing", missing_panel)
+    register_company_panel("grades", grades_panel, after="distribution")
+    register_company_panel("reviews", reviews_panel, after="totals")

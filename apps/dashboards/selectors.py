@@ -24,10 +24,13 @@ from apps.opportunities.choices import OPEN_STAGES
 from apps.opportunities.models import Opportunity
 from apps.performance.periods import MONTH, Period, period_containing
 from apps.reminders.models import Reminder
+from apps.reviews.choices import CycleStatus, ReviewStatus
+from apps.reviews.models import Review
 from apps.scorecards.models import Scorecard
 from apps.scorecards.selectors import rep_monthly_history
 
 __all__ = [
+    "team_review_progress",
     "a_leads_to_call",
     "company_cards",
     "lead_funnel_rows",
@@ -215,3 +218,37 @@ def people_without_scorecard(*, user, period_key: str):
 
 def current_month(today: datetime.date | None = None) -> Period:
     return period_containing(MONTH, today or timezone.localdate())
+
+
+def team_review_progress(*, user, rep_ids: list[int]) -> list[dict]:
+    """The reviews of ``rep_ids`` in the open cycles, per cycle: how many, how many wait for
+    the self-review, for the manager, and how many are finalised (one GROUP BY query)."""
+    rows = (
+        Review.objects.visible_to(user)
+        .filter(person_id__in=rep_ids, cycle__status=CycleStatus.OPEN)
+        .order_by()
+        .values("cycle_id", "cycle__name", "cycle__period_key", "status")
+        .annotate(count=Count("pk"))
+    )
+    cycles: dict[int, dict] = {}
+    for row in rows:
+        cycle = cycles.setdefault(
+            row["cycle_id"],
+            {
+                "cycle_id": row["cycle_id"],
+                "name": row["cycle__name"],
+                "period_key": row["cycle__period_key"],
+                "total": 0,
+                "waiting_self": 0,
+                "waiting_manager": 0,
+                "finalised": 0,
+            },
+        )
+        cycle["total"] += row["count"]
+        if row["status"] in (ReviewStatus.OPEN, ReviewStatus.REOPENED):
+            cycle["waiting_self"] += row["count"]
+        elif row["status"] == ReviewStatus.SELF_SUBMITTED:
+            cycle["waiting_manager"] += row["count"]
+        elif row["status"] == ReviewStatus.FINALISED:
+            cycle["finalised"] += row["count"]
+    return sorted(cycles.values(), key=lambda c: (c["period_key"], c["cycle_id"]), reverse=True)

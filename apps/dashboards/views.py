@@ -358,6 +358,9 @@ class TeamDashboardView(DashboardView):
             flagged=[row for row in rows if row["flags"]],
             totals=calculations.totals(row["card"] for row in rows if row["card"]),
             has_cards=bool(cards),
+            review_progress=selectors.team_review_progress(
+                user=user, rep_ids=[p.pk for p in people]
+            ),
         )
         if cards:
             context.update(self.chart_context(rows, kpis))

@@ -39,14 +39,31 @@ def collaboration_score(
     manager_ratings: Iterable[Decimal], peer_ratings: Iterable[Decimal]
 ) -> Decimal | None:
     """(manager mean × 50 % + peer mean × 50 %) × 20. When only one side rated, that side's
-    mean alone (the weights renormalise); ``None`` when nobody rated."""
-    manager = _mean(manager_ratings)
-    peers = _mean(peer_ratings)
-    parts = [(m, s) for m, s in ((manager, MANAGER_SHARE), (peers, PEER_SHARE)) if m is not None]
+    mean alone (the weights renormalise); ``None`` when nobody rated.
+
+    Peers count only from :data:`MIN_PEERS_SHOWN` raters on: the rated rep sees the manager
+    mean and this score, so with one or two peers the score would give their ratings away.
+    Below that the peers are left out (the manager mean alone, or undefined)."""
+    manager_ratings = list(manager_ratings)
+    peer_ratings = list(peer_ratings)
+    return collaboration_score_of_means(
+        _mean(manager_ratings), _mean(peer_ratings), peer_count=len(peer_ratings)
+    )
+
+
+def collaboration_score_of_means(
+    manager_mean: Decimal | None, peer_mean: Decimal | None, *, peer_count: int
+) -> Decimal | None:
+    """:func:`collaboration_score` from the two means (1–5) and the number of peers who rated
+    (for a database that aggregated the means already)."""
+    peers = peer_mean if peer_count >= MIN_PEERS_SHOWN else None
+    parts = [
+        (m, s) for m, s in ((manager_mean, MANAGER_SHARE), (peers, PEER_SHARE)) if m is not None
+    ]
     if not parts:
         return None
     weight = sum(share for _mean_value, share in parts)
-    mean = sum(value * share for value, share in parts) / weight
+    mean = sum(Decimal(value) * share for value, share in parts) / weight
     return _round(mean * RATING_TO_PERCENT)
 
 
@@ -102,3 +119,31 @@ def capability_score(inputs: CapabilityInputs) -> Decimal | None:
         parts.append((goal, GOAL_WEIGHT))
     weight = sum(w for _value, w in parts)
     return _round(sum(value * w for value, w in parts) / weight)
+
+
+#: Ratings of a quarter may be given and changed during the quarter and for this many days
+#: after it (the product's choice while no review locks the quarter, see services).
+RATING_GRACE_DAYS = 30
+
+
+def months_in(start, end) -> int:
+    """Whole months from ``start`` to ``end`` (exclusive), at least 1; a part month counts
+    (the pace of a running quarter is judged on the months begun so far)."""
+    days = (end - start).days
+    if days <= 0:
+        return 1
+    months = (end.year * 12 + end.month) - (start.year * 12 + start.month)
+    if end.day > start.day:
+        months += 1
+    return max(months, 1)
+
+
+def course_pace(courses: int, months: int) -> Decimal:
+    """Courses per month, rounded to 2 decimals (the norm is 1–2)."""
+    return _round(Decimal(courses) / max(months, 1))
+
+
+def rating_mean(ratings: Iterable[Decimal]) -> Decimal | None:
+    """The mean of 1–5 ratings rounded to 2 decimals (``None`` when there are none)."""
+    mean = _mean(ratings)
+    return None if mean is None else _round(mean)

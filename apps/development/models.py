@@ -216,3 +216,7 @@ class SalesCase(VersionedModel, TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag for tag in self.tags.split(",") if tag]

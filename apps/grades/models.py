@@ -6,10 +6,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel, VersionedModel
-from apps.core.scoping import scoped_queryset
+from apps.core.scoping import ScopedQuerySet, sees_everything
 from apps.grades.choices import Grade
 
 SCORE = {"max_digits": 6, "decimal_places": 2, "null": True, "blank": True}
+
+
+class AnnualGradeQuerySet(ScopedQuerySet):
+    """HR and admins see every grade; a manager the *finalised* grades of the people in the
+    teams they manage (and their own); a rep only their own, once finalised. A grade under
+    calibration is HR's work in progress."""
+
+    owner_lookup = "person"
+
+    def visible_q(self, user):
+        if sees_everything(user):
+            return None
+        return super().visible_q(user) & models.Q(finalised=True)
 
 
 class AnnualGrade(VersionedModel, TimeStampedModel):
@@ -66,7 +79,7 @@ class AnnualGrade(VersionedModel, TimeStampedModel):
         related_name="+",
     )
 
-    objects = scoped_queryset("person").as_manager()
+    objects = AnnualGradeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "group_key", "rank", "pk"]
@@ -79,3 +92,18 @@ class AnnualGrade(VersionedModel, TimeStampedModel):
 
     def __str__(self):
         return f"{self.person} {self.year}: {self.grade}"
+
+    @property
+    def locked(self) -> bool:
+        """A finalised grade refuses every change until HR reopens it with a reason."""
+        return self.finalised
+
+    @property
+    def moved(self) -> bool:
+        """HR set a grade other than the proposal."""
+        return self.grade != self.proposed_grade
+
+    @property
+    def has_score(self) -> bool:
+        """Ranked in its group; a person without an annual score is listed, not ranked."""
+        return self.score is not None

@@ -9,6 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from apps.development.calculations import (
+    CapabilityInputs,
+    capability_score,
+    collaboration_score,
+    rating_value,
+)
 from apps.performance.calculations import (
     GRADE_WEIGHTS,
     growth_rate,
@@ -21,6 +27,7 @@ from apps.performance.calculations import (
     weighted_score,
 )
 from apps.performance.choices import NEGATIVE_IS_ZERO_KPIS, Kpi
+from apps.surveys.calculations import satisfaction
 
 #: Scale of a summed share: cents (×100) × hundredths of a percent (×100) ÷ 100 % = ×10⁶.
 #: The selectors sum money exactly as such integers (see :mod:`apps.scorecards.selectors`).
@@ -77,6 +84,11 @@ class RawFigures:
     customers_lost: int = 0
     receivable_due: Decimal = Decimal(0)
     collected: Decimal = Decimal(0)
+    #: The qualitative KPIs (0–100, quarters and years only; ``None`` while undefined), see
+    #: :func:`qualitative_figures`.
+    customer_satisfaction: Decimal | None = None
+    team_collaboration: Decimal | None = None
+    capability_growth: Decimal | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -117,6 +129,9 @@ def scorecard_figures(
         Kpi.NEW_CUSTOMERS: quantize(raw.new_customers_weighted),
         Kpi.RETENTION_RATE: retention_rate(raw.customers_at_start, raw.customers_lost),
         Kpi.COLLECTION_RATE: rate(raw.collected, raw.receivable_due),
+        Kpi.CUSTOMER_SATISFACTION: raw.customer_satisfaction,
+        Kpi.TEAM_COLLABORATION: raw.team_collaboration,
+        Kpi.CAPABILITY_GROWTH: raw.capability_growth,
     }
     rep_specific = {
         Kpi.SALES_GROWTH_RATE: growth_target,
@@ -125,7 +140,7 @@ def scorecard_figures(
     }
     kpi_scores, scores, weights = {}, {}, {}
     for item in items:
-        value = values.get(item.kpi)  # qualitative KPIs: no data yet -> undefined
+        value = values.get(item.kpi)
         target = rep_specific.get(item.kpi)
         if target is None:
             target = item.target
@@ -156,6 +171,50 @@ def scorecard_figures(
         "receivable_due": money(raw.receivable_due),
         "collected": money(raw.collected),
         "collection_rate": values[Kpi.COLLECTION_RATE],
+        "customer_satisfaction": raw.customer_satisfaction,
+        "team_collaboration": raw.team_collaboration,
+        "capability_growth": raw.capability_growth,
         "kpi_scores": kpi_scores,
         "score": weighted_score(scores, weights) if items else None,
+    }
+
+
+# --- The qualitative KPIs (SPEC §2.3) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QualitativeRow:
+    """One rep's qualitative inputs of a quarter or a year, as the selectors read them: the
+    answered surveys' scores, the (cross-department, knowledge-sharing) pairs of the manager's
+    and the peers' ratings, and the learning log and capability goals."""
+
+    survey_scores: tuple[Decimal, ...] = ()
+    manager_ratings: tuple[tuple[int, int], ...] = ()
+    peer_ratings: tuple[tuple[int, int], ...] = ()
+    months: int = 0
+    courses: int = 0
+    assessed: tuple[Decimal, ...] = ()
+    goal_progress: tuple[Decimal, ...] = ()
+    entries: int = 0
+
+
+def qualitative_figures(row: QualitativeRow) -> dict:
+    """``customer_satisfaction``, ``team_collaboration`` and ``capability_growth`` of one rep
+    (``None`` while undefined), by the one formula of each: :func:`satisfaction`,
+    :func:`collaboration_score` over :func:`rating_value`, :func:`capability_score`."""
+    return {
+        "customer_satisfaction": satisfaction(row.survey_scores),
+        "team_collaboration": collaboration_score(
+            [rating_value(*pair) for pair in row.manager_ratings],
+            [rating_value(*pair) for pair in row.peer_ratings],
+        ),
+        "capability_growth": capability_score(
+            CapabilityInputs(
+                months=row.months,
+                courses=row.courses,
+                assessed=tuple(row.assessed),
+                goal_progress=tuple(row.goal_progress),
+                entries=row.entries,
+            )
+        ),
     }

@@ -9,6 +9,7 @@ __all__ = [
     "KIND_CYCLE",
     "JobStatus",
     "PeriodKind",
+    "QUALITATIVE_NOTES",
     "SECTION_LABELS",
     "UPSERT_BATCH_SIZE",
 ]
@@ -50,6 +51,10 @@ SECTION_LABELS = {
     "lost": _("Customers lost in the period"),
     "receivables": _("Receivables due in the period"),
     "payments": _("Payments received against them by the period end"),
+    "surveys": _("Customer surveys answered"),
+    "ratings": _("Collaboration ratings"),
+    "learning": _("Learning log"),
+    "goals": _("Annual capability goals"),
 }
 FIELD_LABELS = {
     "sales": _("Sales"),
@@ -60,4 +65,22 @@ FIELD_LABELS = {
     "customers_lost": _("Customers lost"),
     "receivable_due": _("Receivable due"),
     "collected": _("Collected"),
+    "customer_satisfaction": _("Customer satisfaction"),
+    "team_collaboration": _("Team collaboration"),
+    "capability_growth": _("Professional capability growth"),
+}
+#: Where each qualitative KPI comes from, in a sentence (scorecard page).
+QUALITATIVE_NOTES = {
+    "customer_satisfaction": _(
+        "The average score of the customer surveys answered for the period "
+        "(solution fit, response speed, problem resolution)."
+    ),
+    "team_collaboration": _(
+        "Collaboration ratings (1–5) from the manager and team peers; the manager's average "
+        "and the peers' average count half each, × 20."
+    ),
+    "capability_growth": _(
+        "The learning log and the annual capability goal: exam, sandbox and certification "
+        "scores, courses taken (one a month is the norm) and the goal's progress."
+    ),
 }

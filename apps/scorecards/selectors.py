@@ -37,21 +37,27 @@ from django.db.models import (
     Avg,
     BigIntegerField,
     Count,
+    DecimalField,
     Exists,
     F,
     OuterRef,
     Q,
     QuerySet,
+    StringAgg,
     Subquery,
     Sum,
+    TextField,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, JSONObject, Round
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Round
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core.choices import Role
 from apps.customers.models import Customer
+from apps.development.calculations import peer_mean_shown, rating_value
+from apps.development.choices import LearningKind, RaterRole
+from apps.development.models import CapabilityGoal, CollaborationRating, LearningEntry
 from apps.opportunities.models import Opportunity
 from apps.performance import periods as period_lib
 from apps.performance.calculations import grade_weight, money, quantize
@@ -61,10 +67,14 @@ from apps.performance.selectors import period_settings, period_targets, schemes_
 from apps.sales.models import Order, OrderCredit, Payment, Receivable
 from apps.scorecards.calculations import (
     DEVELOPED_BY_GRADE,
+    QualitativeRow,
     new_customers_weighted,
+    qualitative_figures,
     share_to_money,
 )
 from apps.scorecards.models import RecomputeJob, Scorecard, StaleRepPeriod
+from apps.surveys.choices import SurveyStatus
+from apps.surveys.models import Survey
 
 #: Up to this many reps, money figures are read from the reps' own credit rows (indexed by
 #: rep: a refresh of a few reps reads only their orders); beyond it, one pass over the
@@ -616,6 +626,196 @@ def _is_sentinel(param, names_by_value: dict) -> bool:
         return False
 
 
+# --- The qualitative KPIs of quarters and years (SPEC §2.3) ---------------------------------
+#
+# Customer satisfaction, team collaboration and capability growth are read for quarters and
+# years only (a monthly scorecard keeps them null), by ONE statement for a few reps or one
+# ``GROUP BY rep`` query per source for many. Each source hands the pure formulas of
+# :func:`apps.scorecards.calculations.qualitative_figures` the rep's values as a list (one
+# aggregated text per rep), so the formulas of apps.surveys and apps.development are the only
+# ones, and no survey, rating or learning entry reaches Python one by one.
+
+#: The period kinds that carry the qualitative KPIs.
+QUALITATIVE_KINDS = frozenset({period_lib.QUARTER, period_lib.YEAR})
+#: The scorecard fields of the qualitative KPIs.
+QUALITATIVE_FIELDS = ("customer_satisfaction", "team_collaboration", "capability_growth")
+#: Learning-log entries whose score counts as an assessed skill; a certification without a
+#: score counts 100.
+ASSESSED_KINDS = (LearningKind.EXAM, LearningKind.SANDBOX)
+CERTIFICATION_SCORE = Decimal(100)
+
+
+@dataclass(frozen=True)
+class QualitativeWindow:
+    """What a quarter's or a year's qualitative KPIs read: the surveys and ratings of its
+    quarters (``quarter_keys``), the learning log of ``[start, end)`` (``months`` long) and the
+    capability goals of its fiscal ``year``."""
+
+    quarter_keys: tuple[str, ...]
+    start: datetime.date
+    end: datetime.date
+    year: int
+    months: int
+
+    @classmethod
+    def of(cls, period) -> QualitativeWindow:
+        if period.kind not in QUALITATIVE_KINDS:
+            raise ValueError(f"{period.key} is not a quarter or a year.")
+        return cls(
+            quarter_keys=tuple(quarter.key for quarter in period.quarters()),
+            start=period.start,
+            end=period.end,
+            year=period.fiscal_year,
+            months=len(period.months()),
+        )
+
+
+def answered_surveys(window: QualitativeWindow, reps) -> QuerySet:
+    """The answered surveys about ``reps`` for the window's quarters (cancelled and pending
+    ones never count)."""
+    return Survey.objects.filter(
+        _of_reps("rep", reps),
+        status=SurveyStatus.ANSWERED,
+        score__isnull=False,
+        period_key__in=window.quarter_keys,
+    )
+
+
+def collaboration_ratings(window: QualitativeWindow, reps) -> QuerySet:
+    """The collaboration ratings OF ``reps`` (as the rated) for the window's quarters."""
+    return CollaborationRating.objects.filter(
+        _of_reps("rated", reps), period_key__in=window.quarter_keys
+    )
+
+
+def learning_entries(window: QualitativeWindow, reps) -> QuerySet:
+    """The learning-log entries of ``reps`` dated within the window."""
+    return LearningEntry.objects.filter(
+        _of_reps("rep", reps), on__gte=window.start, on__lt=window.end
+    )
+
+
+def capability_goals(window: QualitativeWindow, reps) -> QuerySet:
+    """The capability goals of ``reps`` for the window's (fiscal) year."""
+    return CapabilityGoal.objects.filter(_of_reps("rep", reps), year=window.year)
+
+
+_ASSESSED = Q(kind__in=ASSESSED_KINDS, score__isnull=False) | Q(kind=LearningKind.CERTIFICATION)
+
+
+def assessed_score():
+    """An entry's assessed score: its score; a certification without one counts 100."""
+    return Coalesce(
+        F("score"),
+        Value(CERTIFICATION_SCORE),
+        output_field=DecimalField(max_digits=5, decimal_places=2),
+    )
+
+
+def _listed(expression, **extra):
+    """The values of ``expression`` of a group as one comma-separated text."""
+    return StringAgg(Cast(expression, TextField()), Value(","), **extra)
+
+
+def _rating_pair():
+    return Concat(
+        Cast("cross_department", TextField()),
+        Value(":"),
+        Cast("knowledge_sharing", TextField()),
+        output_field=TextField(),
+    )
+
+
+def qualitative_sources(window: QualitativeWindow, reps) -> list[Source]:
+    """The sources of the qualitative inputs of ``reps`` (see :func:`_qualitative_row`)."""
+    return [
+        (answered_surveys(window, reps), "rep", {"survey_scores": _listed(F("score"))}),
+        (
+            collaboration_ratings(window, reps),
+            "rated",
+            {
+                "manager_ratings": _listed(_rating_pair(), filter=Q(rater_role=RaterRole.MANAGER)),
+                "peer_ratings": _listed(_rating_pair(), filter=Q(rater_role=RaterRole.PEER)),
+            },
+        ),
+        (
+            learning_entries(window, reps),
+            "rep",
+            {
+                "courses": Count("pk", filter=Q(kind=LearningKind.COURSE)),
+                "assessed": _listed(assessed_score(), filter=_ASSESSED),
+                "entries": Count("pk"),
+            },
+        ),
+        (capability_goals(window, reps), "rep", {"goal_progress": _listed(F("progress"))}),
+    ]
+
+
+def _decimals(text) -> tuple[Decimal, ...]:
+    return tuple(Decimal(value) for value in (text or "").split(",") if value)
+
+
+def _pairs(text) -> tuple[tuple[int, int], ...]:
+    return tuple(
+        (int(first), int(second))
+        for first, second in (pair.split(":") for pair in (text or "").split(",") if pair)
+    )
+
+
+def _qualitative_row(values: dict, months: int) -> QualitativeRow:
+    return QualitativeRow(
+        survey_scores=_decimals(values.get("survey_scores")),
+        manager_ratings=_pairs(values.get("manager_ratings")),
+        peer_ratings=_pairs(values.get("peer_ratings")),
+        months=months,
+        courses=int(values.get("courses") or 0),
+        assessed=_decimals(values.get("assessed")),
+        goal_progress=_decimals(values.get("goal_progress")),
+        entries=int(values.get("entries") or 0),
+    )
+
+
+def qualitative_rows(period, *, rep_ids: Iterable[int] | None = None) -> dict:
+    """``{rep_id: QualitativeRow}`` of the quarter or year ``period`` for everyone (``rep_ids``
+    None) or ``rep_ids``; reps with nothing to read are left out. A few reps: ONE statement
+    (each source nested per rep); many: one ``GROUP BY rep`` query per source. A chunk of many
+    reps may bring rows of other reps in its id range: pick the reps you asked for."""
+    window = QualitativeWindow.of(period)
+    reps = None if rep_ids is None else list(rep_ids)
+    merged: dict[int, dict] = {}
+    if reps is not None and len(reps) <= FEW_REPS:
+        if not reps:
+            return {}
+        sources = qualitative_sources(window, OuterRef("pk"))
+        rows = (
+            User.objects.filter(pk__in=reps)
+            .annotate(**{f"source_{i}": _per_rep(source) for i, source in enumerate(sources)})
+            .values("pk", *(f"source_{i}" for i in range(len(sources))))
+        )
+        for row in rows:
+            values = {}
+            for index in range(len(sources)):
+                values.update(_json(row[f"source_{index}"]) or {})
+            if values:
+                merged[row["pk"]] = values
+    else:
+        for source in qualitative_sources(window, reps):
+            key, rows = _grouped(source)
+            for row in rows:
+                values = merged.setdefault(row[key], {})
+                values.update({name: value for name, value in row.items() if name != key})
+    return {rep_id: _qualitative_row(values, window.months) for rep_id, values in merged.items()}
+
+
+def qualitative_by_rep(period, *, rep_ids: Iterable[int] | None = None) -> dict:
+    """``{rep_id: {"customer_satisfaction", "team_collaboration", "capability_growth"}}`` of
+    the reps with something to score (:func:`qualitative_rows`, then the pure formulas)."""
+    return {
+        rep_id: qualitative_figures(row)
+        for rep_id, row in qualitative_rows(period, rep_ids=rep_ids).items()
+    }
+
+
 # --- Reads of stored scorecards --------------------------------------------------------------
 
 
@@ -780,7 +980,10 @@ def source_totals(section: str, rows: QuerySet) -> dict:
 def source_row(section: str, record) -> dict:
     """One record of :func:`source_rows` as plain values (the same keys for every section;
     ``None`` where a key does not apply): ``counted`` is the rep's exact share of ``amount``,
-    ``weight`` a developed customer's lead-grade weight."""
+    ``weight`` a developed customer's lead-grade weight (qualitative sections:
+    :func:`qualitative_source_row`)."""
+    if section in QUALITATIVE_SECTION_FIELDS:
+        return qualitative_source_row(section, record)
     row = dict.fromkeys(SOURCE_ROW_KEYS)
     if section in MONEY_SECTIONS:
         if section in ("orders", "orders_last_year"):
@@ -834,6 +1037,14 @@ SOURCE_ROW_KEYS = (
     "lead_grade",
     "weight",
     "lost_reason",
+    "period",
+    "kind",
+    "title",
+    "score",
+    "rater_role",
+    "raters",
+    "mean",
+    "progress",
 )
 
 
@@ -855,11 +1066,14 @@ class ScorecardSources:
     stale: bool
 
 
-def scorecard_sources(scorecard: Scorecard, kpi: str, section: str | None = None):
-    """The records behind ``kpi`` (one of :data:`KPI_SECTIONS`; ``ValueError`` otherwise) of
+def scorecard_sources(scorecard: Scorecard, kpi: str, section: str | None = None, *, viewer=None):
+    """The records behind ``kpi`` (one of :func:`sources_kpis`; ``ValueError`` otherwise) of
     ``scorecard``, read today (a stale scorecard may differ from them until it is refreshed).
     ``section`` defaults to the KPI's first. One query per section for the totals; the rows
-    are a lazy queryset (paginate it)."""
+    are a lazy queryset (paginate it), or for ratings a short list of counts and means as
+    ``viewer`` may see them (``None``: as the rated person)."""
+    if kpi in QUALITATIVE_SECTIONS:
+        return _qualitative_sources(scorecard, kpi, section, viewer)
     if kpi not in KPI_SECTIONS:
         raise ValueError(f"Unknown KPI {kpi!r}.")
     sections = KPI_SECTIONS[kpi]
@@ -888,3 +1102,159 @@ def scorecard_sources(scorecard: Scorecard, kpi: str, section: str | None = None
         target=None if target is None else Decimal(target),
         stale=scorecard.stale,
     )
+
+
+# --- The records behind the qualitative KPIs -------------------------------------------------
+#
+# Quarters and years only. Surveys are listed one by one (customer, date, score); ratings
+# never: only their counts and means by rater role, and to the rated person themselves only
+# the manager mean and the peer mean of at least ``MIN_PEERS_SHOWN`` peers, so no rater can
+# be told apart. The total is the pure formula over the very rows listed (not the stored
+# figure), so it equals the figure unless the scorecard is stale.
+
+#: The qualitative KPIs explained by records, in tab order: ``{kpi: its sections}``.
+QUALITATIVE_SECTIONS: dict[str, tuple[str, ...]] = {
+    Kpi.CUSTOMER_SATISFACTION: ("surveys",),
+    Kpi.TEAM_COLLABORATION: ("ratings",),
+    Kpi.CAPABILITY_GROWTH: ("learning", "goals"),
+}
+#: ``{section: the scorecard fields it explains}`` of the qualitative sections.
+QUALITATIVE_SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "surveys": ("customer_satisfaction",),
+    "ratings": ("team_collaboration",),
+    "learning": ("capability_growth",),
+    "goals": ("capability_growth",),
+}
+
+
+def sources_kpis(scorecard: Scorecard) -> dict[str, tuple[str, ...]]:
+    """The KPIs of ``scorecard`` that records explain, in tab order (the qualitative ones for
+    quarters and years only): ``{kpi: its sections}``."""
+    if scorecard.period_kind in QUALITATIVE_KINDS:
+        return {**KPI_SECTIONS, **QUALITATIVE_SECTIONS}
+    return dict(KPI_SECTIONS)
+
+
+def section_fields(section: str) -> tuple[str, ...]:
+    """The scorecard fields a section's rows explain."""
+    return {**SECTION_FIELDS, **QUALITATIVE_SECTION_FIELDS}[section]
+
+
+def assessed_value(kind: str, score) -> Decimal | None:
+    """An entry's assessed score, as :func:`assessed_score` reads it in SQL (``None``: not an
+    assessment)."""
+    if kind == LearningKind.CERTIFICATION:
+        return CERTIFICATION_SCORE if score is None else Decimal(score)
+    if kind in ASSESSED_KINDS and score is not None:
+        return Decimal(score)
+    return None
+
+
+def _mean_shown(values: list[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    return (sum(values) / len(values)).quantize(Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)
+
+
+def rating_summary(manager_pairs, peer_pairs, *, rated_view: bool) -> list[dict]:
+    """The ratings of a period as two rows (manager, peers): ``raters`` (how many) and
+    ``mean`` (1–5). The rated person (``rated_view``) sees no counts, the manager mean and
+    the peer mean only from at least ``MIN_PEERS_SHOWN`` peers."""
+    manager = [rating_value(*pair) for pair in manager_pairs]
+    peers = [rating_value(*pair) for pair in peer_pairs]
+    rows = []
+    for role, values in ((RaterRole.MANAGER, manager), (RaterRole.PEER, peers)):
+        row = dict.fromkeys(SOURCE_ROW_KEYS)
+        if rated_view:
+            mean = _mean_shown(values) if role == RaterRole.MANAGER else peer_mean_shown(values)
+        else:
+            mean = _mean_shown(values)
+            row["raters"] = len(values)
+        row.update(record="ratings", rater_role=str(role), mean=mean)
+        rows.append(row)
+    return rows
+
+
+def _qualitative_sources(scorecard: Scorecard, kpi: str, section: str | None, viewer):
+    if scorecard.period_kind not in QUALITATIVE_KINDS:
+        raise ValueError(f"{scorecard.period_key} carries no qualitative KPIs.")
+    sections = QUALITATIVE_SECTIONS[kpi]
+    if section not in sections:
+        section = sections[0]
+    window = QualitativeWindow.of(
+        period_lib.parse_period(scorecard.period_key, business_range=False)
+    )
+    reps = [scorecard.rep_id]
+    if kpi == Kpi.CUSTOMER_SATISFACTION:
+        rows = (
+            answered_surveys(window, reps).select_related("customer").order_by("answered_at", "pk")
+        )
+        inputs = QualitativeRow(survey_scores=tuple(rows.values_list("score", flat=True)))
+    elif kpi == Kpi.TEAM_COLLABORATION:
+        pairs: dict[str, list] = {RaterRole.MANAGER: [], RaterRole.PEER: []}
+        for role, first, second in collaboration_ratings(window, reps).values_list(
+            "rater_role", "cross_department", "knowledge_sharing"
+        ):
+            pairs[role].append((first, second))
+        inputs = QualitativeRow(
+            manager_ratings=tuple(pairs[RaterRole.MANAGER]),
+            peer_ratings=tuple(pairs[RaterRole.PEER]),
+        )
+        rated_view = viewer is None or viewer.pk == scorecard.rep_id
+        rows = rating_summary(inputs.manager_ratings, inputs.peer_ratings, rated_view=rated_view)
+    else:
+        entries = learning_entries(window, reps).order_by("on", "pk")
+        goals = capability_goals(window, reps).order_by("pk")
+        learned = list(entries.values_list("kind", "score"))
+        assessed = (assessed_value(kind, score) for kind, score in learned)
+        inputs = QualitativeRow(
+            months=window.months,
+            courses=sum(1 for kind, _score in learned if kind == LearningKind.COURSE),
+            assessed=tuple(value for value in assessed if value is not None),
+            goal_progress=tuple(goals.values_list("progress", flat=True)),
+            entries=len(learned),
+        )
+        rows = entries if section == "learning" else goals
+    target = (scorecard.kpi_scores or {}).get(kpi, {}).get("target")
+    return ScorecardSources(
+        scorecard=scorecard,
+        kpi=kpi,
+        section=section,
+        sections=sections,
+        rows=rows,
+        totals={kpi: qualitative_figures(inputs)[kpi]},
+        figures={kpi: getattr(scorecard, kpi)},
+        value=getattr(scorecard, kpi),
+        target=None if target is None else Decimal(target),
+        stale=scorecard.stale,
+    )
+
+
+def qualitative_source_row(section: str, record) -> dict:
+    """One record of a qualitative section as plain values (the keys of
+    :data:`SOURCE_ROW_KEYS`): a survey (customer, answered on, score), a learning-log entry
+    (date, kind, title, ``score`` = the assessed score it counts with) or a capability goal
+    (title, progress). Rating rows are already plain (:func:`rating_summary`)."""
+    if section == "ratings":
+        return record
+    row = dict.fromkeys(SOURCE_ROW_KEYS)
+    row.update(record=section, id=record.pk)
+    if section == "surveys":
+        row.update(
+            customer=record.customer_id,
+            customer_name=record.customer.name,
+            date=timezone.localtime(record.answered_at).date() if record.answered_at else None,
+            period=record.period_key,
+            kind=record.channel,
+            score=record.score,
+        )
+    elif section == "learning":
+        row.update(
+            date=record.on,
+            kind=record.kind,
+            title=record.title,
+            score=assessed_value(record.kind, record.score),
+        )
+    else:
+        row.update(period=str(record.year), title=record.title, progress=record.progress)
+    return row

@@ -179,6 +179,8 @@ def scorecards_recompute(*, period_key: str, rep_ids: Iterable[int] | None = Non
         inputs = _inputs_of_many(period, rep_ids)
     if not inputs.reps:
         return 0
+    if period.kind in selectors.QUALITATIVE_KINDS:
+        _add_qualitative(inputs, period, rep_ids)
 
     computed_at = timezone.now()
     cards = []
@@ -211,6 +213,15 @@ def scorecards_recompute(*, period_key: str, rep_ids: Iterable[int] | None = Non
         _upsert(cards)
         _clear_stale_marks(period_key=period.key, rep_ids=rep_ids, before=started)
     return len(cards)
+
+
+def _add_qualitative(inputs: _Inputs, period: period_lib.Period, rep_ids) -> None:
+    """Quarters and years: the qualitative KPIs of every rep (a fixed number of queries, see
+    :func:`selectors.qualitative_by_rep`); a rep with nothing to score keeps them undefined."""
+    qualitative = selectors.qualitative_by_rep(period, rep_ids=rep_ids)
+    for rep_id in inputs.reps:
+        for name, value in qualitative.get(rep_id, {}).items():
+            setattr(inputs.raw[rep_id], name, value)
 
 
 def _connection():

@@ -17,10 +17,11 @@ from django.views.generic import DetailView, ListView
 
 from apps.accounts.models import User
 from apps.core.mixins import FilteredListMixin, ServiceFormView
+from apps.development.choices import LearningKind
 from apps.performance.choices import Kpi
 from apps.performance.periods import MONTH, parse_period, period_containing
 from apps.scorecards import selectors, services
-from apps.scorecards.choices import FIELD_LABELS, SECTION_LABELS
+from apps.scorecards.choices import FIELD_LABELS, QUALITATIVE_NOTES, SECTION_LABELS
 from apps.scorecards.filters import ORDERING_LABELS, TIE_BREAK, ScorecardFilter
 from apps.scorecards.forms import RecomputeForm
 from apps.scorecards.models import RecomputeJob, Scorecard
@@ -126,7 +127,16 @@ class ScorecardListView(FilteredListMixin, ListView):
         context["kpi_fields"] = [(field, kpi.label) for field, kpi in KPI_FIELDS]
         context["can_recompute"] = can_recompute(self.request.user)
         context["recompute_form"] = RecomputeForm(initial={"period": context["period"]})
+        context["qualitative"] = _carries_qualitative(context["period"])
         return context
+
+
+def _carries_qualitative(period_key: str) -> bool:
+    """Whether scorecards of ``period_key`` carry the qualitative KPIs (quarters, years)."""
+    try:
+        return parse_period(period_key, business_range=False).kind in selectors.QUALITATIVE_KINDS
+    except (ValueError, TypeError):
+        return False
 
 
 class ScorecardDetailView(LoginRequiredMixin, DetailView):
@@ -141,7 +151,7 @@ class ScorecardDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         labels = dict(Kpi.choices)
         url = reverse("scorecards:scorecard-sources", args=[self.object.pk])
-        sources_urls = {kpi: f"{url}?kpi={kpi}" for kpi in selectors.KPI_SECTIONS}
+        sources_urls = {kpi: f"{url}?kpi={kpi}" for kpi in selectors.sources_kpis(self.object)}
         context["sources_urls"] = sources_urls
         context["kpis"] = [
             {
@@ -152,6 +162,17 @@ class ScorecardDetailView(LoginRequiredMixin, DetailView):
                 **values,
             }
             for kpi, values in self.object.kpi_scores.items()
+        ]
+        context["qualitative"] = [
+            {
+                "field": name,
+                "label": FIELD_LABELS[name],
+                "value": getattr(self.object, name),
+                "note": QUALITATIVE_NOTES[name],
+                "sources_url": sources_urls.get(name),
+            }
+            for name in selectors.QUALITATIVE_FIELDS
+            if self.object.period_kind in selectors.QUALITATIVE_KINDS
         ]
         context["team_average"] = selectors.team_average(self.object)
         context["can_recompute"] = can_recompute(self.request.user)
@@ -188,8 +209,9 @@ class ScorecardSourcesView(LoginRequiredMixin, ListView):
             selectors.scorecard_list(user=self.request.user), pk=self.kwargs["pk"]
         )
         kpi = self.request.GET.get("kpi") or ""
-        if kpi not in selectors.KPI_SECTIONS:
-            first = next(iter(selectors.KPI_SECTIONS))
+        self.kpis = selectors.sources_kpis(self.scorecard)
+        if kpi not in self.kpis:
+            first = next(iter(self.kpis))
             if kpi:
                 messages.info(
                     self.request,
@@ -198,7 +220,9 @@ class ScorecardSourcesView(LoginRequiredMixin, ListView):
                 )
             kpi = first
         section = self.request.GET.get("section") or None
-        self.sources = selectors.scorecard_sources(self.scorecard, kpi, section)
+        self.sources = selectors.scorecard_sources(
+            self.scorecard, kpi, section, viewer=self.request.user
+        )
         return self.sources.rows
 
     def get_context_data(self, **kwargs):
@@ -210,7 +234,7 @@ class ScorecardSourcesView(LoginRequiredMixin, ListView):
         context["kpi_label"] = Kpi(sources.kpi).label
         context["kpi_tabs"] = [
             {"label": Kpi(kpi).label, "url": f"{url}?kpi={kpi}", "current": kpi == sources.kpi}
-            for kpi in selectors.KPI_SECTIONS
+            for kpi in self.kpis
         ]
         context["section_tabs"] = [
             {
@@ -232,13 +256,18 @@ class ScorecardSourcesView(LoginRequiredMixin, ListView):
                 "total": sources.totals[name],
                 "figure": sources.figures[name],
                 "money": name in MONEY_FIELDS,
+                "score": name in selectors.QUALITATIVE_FIELDS,
                 "matches": sources.totals[name] == sources.figures[name],
-                "current": name in selectors.SECTION_FIELDS[sources.section],
+                "current": name in selectors.section_fields(sources.section),
             }
             for name in sources.totals
         ]
+        if sources.section == "learning":
+            for row in context["rows"]:
+                row["kind_label"] = LearningKind(row["kind"]).label
         context["querystring"] = f"kpi={sources.kpi}&section={sources.section}"
         context["money_section"] = sources.section in selectors.MONEY_SECTIONS
+        context["qualitative_section"] = sources.section in selectors.QUALITATIVE_SECTION_FIELDS
         return context
 
 

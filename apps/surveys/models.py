@@ -12,8 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import Role
 from apps.core.models import TimeStampedModel, VersionedModel
-from apps.core.scoping import scoped_queryset
+from apps.core.scoping import ScopedQuerySet, sees_everything, visible_user_ids
 from apps.surveys.choices import SurveyChannel, SurveyStatus
 
 DIMENSION = {
@@ -22,6 +23,29 @@ DIMENSION = {
     "validators": [MinValueValidator(0), MaxValueValidator(100)],
 }
 WEIGHT = {"default": 1, "validators": [MinValueValidator(0), MaxValueValidator(100)]}
+
+
+class SurveyQuerySet(ScopedQuerySet):
+    """Who sees which survey (SPEC §0, §2.3).
+
+    HR and admins: all. A manager: the surveys of the people in the teams they manage. A seller
+    (rep, or a manager about their own customers): only the *answered* surveys about their own
+    customers — never which customers were drawn and are still waiting, so nobody can prepare
+    them, and never a link.
+    """
+
+    owner_lookup = "rep"
+
+    def visible_q(self, user):
+        if sees_everything(user):
+            return None
+        own_answered = Q(rep=user, status=SurveyStatus.ANSWERED)
+        if user.role == Role.MANAGER:
+            return own_answered | (Q(rep__in=visible_user_ids(user)) & ~Q(rep=user))
+        return own_answered
+
+    def answered(self):
+        return self.filter(status=SurveyStatus.ANSWERED)
 
 
 class Survey(VersionedModel, TimeStampedModel):
@@ -82,7 +106,7 @@ class Survey(VersionedModel, TimeStampedModel):
     )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
-    objects = scoped_queryset("rep").as_manager()
+    objects = SurveyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_key", "rep", "customer"]
@@ -107,3 +131,24 @@ class Survey(VersionedModel, TimeStampedModel):
 
     def __str__(self):
         return f"{self.customer} {self.period_key}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("surveys:survey-detail", kwargs={"pk": self.pk})
+
+    @property
+    def answers(self) -> dict:
+        return {
+            "solution_fit": self.solution_fit,
+            "response_speed": self.response_speed,
+            "problem_resolution": self.problem_resolution,
+        }
+
+    @property
+    def weights(self) -> dict:
+        return {
+            "solution_fit": self.weight_solution_fit,
+            "response_speed": self.weight_response_speed,
+            "problem_resolution": self.weight_problem_resolution,
+        }

@@ -50,6 +50,8 @@ LOCAL_APPS = [
     "apps.reviews",
     "apps.grades",
     "apps.reminders",
+    "apps.pips",
+    "apps.exports",
     "apps.dashboards",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -246,6 +248,19 @@ SPECTACULAR_SETTINGS = {
         "LeadStatusEnum": "apps.leads.choices.LeadStatus",
         "LeadGradeEnum": "apps.leads.choices.Grade",
         "DeliveryStatusEnum": "apps.sales.choices.DeliveryStatus",
+        "ReviewCycleKindEnum": "apps.reviews.choices.CycleKind",
+        "ReviewCycleStatusEnum": "apps.reviews.choices.CycleStatus",
+        "PerformanceReviewStatusEnum": "apps.reviews.choices.ReviewStatus",
+        "ReviewPartEnum": "apps.reviews.choices.Part",
+        "CalibrationScopeEnum": "apps.reviews.choices.CalibrationScope",
+        "AnnualGradeEnum": "apps.grades.choices.Grade",
+        "SurveyStatusEnum": "apps.surveys.choices.SurveyStatus",
+        "SurveyChannelEnum": "apps.surveys.choices.SurveyChannel",
+        "NurtureTouchChannelEnum": "apps.leads.choices.TouchChannel",
+        "RaterRoleEnum": "apps.development.choices.RaterRole",
+        "LearningKindEnum": "apps.development.choices.LearningKind",
+        "SkillEnum": "apps.development.choices.Skill",
+        "SalesCaseKindEnum": "apps.development.choices.CaseKind",
     },
 }
 
@@ -328,7 +343,11 @@ SALESPERF_DEMO_BUILDERS = [
     "apps.activities.demo.build",
     "apps.sales.demo.build",
     "apps.performance.demo.build",
+    "apps.development.demo.build",
+    "apps.surveys.demo.build",
     "apps.scorecards.demo.build",
+    "apps.reviews.demo.build",
+    "apps.grades.demo.build",
     "apps.reminders.demo.build",
 ]
 

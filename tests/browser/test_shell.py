@@ -12,7 +12,10 @@ def sign_in(page, live_server, username):
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
+    # Wait for the signed-in page to load (app.js, which drives the language switch, included)
+    # so that what a test does next is not raced by the sign-in's own navigation.
+    with page.expect_navigation(wait_until="load"):
+        page.click("button[type=submit].primary")
 
 
 def test_manager_signs_in_sees_team_people_and_signs_out(page, live_server, cast):
@@ -34,7 +37,8 @@ def test_rep_does_not_see_people_in_the_navigation(page, live_server, cast):
 
 def test_language_switch_turns_the_interface_chinese(page, live_server, cast):
     sign_in(page, live_server, "hr")
-    page.select_option("#language-select", "zh-hans")
+    with page.expect_navigation():
+        page.select_option("#language-select", "zh-hans")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.locator(".session")).to_contain_text("退出")
 

@@ -30,6 +30,7 @@ PUBLIC_ROUTES = {
     "api-schema",
     "api-docs",
     "api-token",
+    "surveys:answer",  # the customer's one-time survey link: the token is the key
 }
 # Django admin has its own staff check, tested separately below.
 SKIPPED_NAMESPACES = {"admin"}

@@ -29,7 +29,7 @@ from apps.accounts.models import User
 ROLES = ("rep01", "manager1", "hr", "admin")
 LANGUAGES = ("en", "zh-hans")
 PER_SHAPE = 2
-MAX_PAGES = 300  # per role and language; the demo needs far fewer (asserted below)
+MAX_PAGES = 600  # per role and language; the demo needs far fewer (asserted below)
 
 # Never followed: leaving the session, the admin site, the API, static files and downloads.
 SKIP_LINK = re.compile(

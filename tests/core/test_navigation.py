@@ -65,7 +65,7 @@ def _menu_labels(user):
 @pytest.mark.django_db
 def test_entries_are_grouped_into_a_few_menus(cast):
     labels = _menu_labels(cast.manager_a)
-    assert labels[:5] == ["Home", "Sales", "Money", "Performance", "People"]
+    assert labels[:6] == ["Home", "Sales", "Money", "Performance", "Growth", "People"]
     assert "Inbox" in labels
     assert len(labels) <= 8
 
@@ -140,5 +140,5 @@ def test_a_detail_page_belongs_to_the_entry_its_address_starts_with(cast):
 @pytest.mark.django_db
 def test_menus_are_details_elements_without_inline_script(cast, client_as):
     page = client_as(cast.hr).get(reverse("core:home")).content.decode()
-    assert page.count('<details class="navmenu" data-navmenu>') == 4
+    assert page.count('<details class="navmenu" data-navmenu>') == 5
     assert "onclick" not in page

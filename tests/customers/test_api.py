@@ -261,7 +261,9 @@ def test_everyone_lists_industries_only_managers_hr_admin_add(cast, api_as):
 # --- health reports ----------------------------------------------------------------------------
 
 
-def test_health_report_api_creates_updates_and_refreshes_satisfaction(cast, api_as, records):
+def test_health_report_api_creates_and_updates_but_never_takes_a_satisfaction(
+    cast, api_as, records
+):
     customer = records["rep_a"]
     client = api_as(cast.rep_a)
     payload = {
@@ -270,26 +272,27 @@ def test_health_report_api_creates_updates_and_refreshes_satisfaction(cast, api_
         "quarter": 2,
         "usage_frequency": "daily",
         "new_demand_intent": "high",
-        "satisfaction": "79.99",
     }
+    typed = client.post("/api/v1/health-reports/", {**payload, "satisfaction": "79.99"})
+    assert typed.status_code == 403
+    assert "survey answers" in typed.json()["satisfaction"][0]
+    assert not HealthReport.objects.exists()
     created = client.post("/api/v1/health-reports/", payload)
     assert created.status_code == 201, created.content
-    assert created.json()["is_high_risk"] is True
-    customer.refresh_from_db()
-    assert customer.latest_satisfaction == Decimal("79.99")
+    assert created.json()["satisfaction"] is None and created.json()["is_high_risk"] is False
     dup = client.post("/api/v1/health-reports/", payload)
     assert dup.status_code == 400 and "already has a health report" in dup.json()["quarter"][0]
-    bad = client.post("/api/v1/health-reports/", {**payload, "quarter": 5, "satisfaction": "101"})
+    bad = client.post("/api/v1/health-reports/", {**payload, "quarter": 5})
     assert bad.status_code == 400
     assert "1, 2, 3 or 4" in bad.json()["quarter"][0]
-    assert "between 0 and 100" in bad.json()["satisfaction"][0]
     assert HealthReport.objects.count() == 1
-    patched = client.patch(
-        f"/api/v1/health-reports/{created.json()['id']}/", {"satisfaction": "80"}
-    )
-    assert patched.status_code == 200 and patched.json()["is_high_risk"] is False
+    url = f"/api/v1/health-reports/{created.json()['id']}/"
+    refused = client.patch(url, {"satisfaction": "80"})
+    assert refused.status_code == 403 and "satisfaction" in refused.json()
+    patched = client.patch(url, {"notes": "Usage up."})
+    assert patched.status_code == 200 and patched.json()["notes"] == "Usage up."
     customer.refresh_from_db()
-    assert customer.latest_satisfaction == Decimal("80.00")
+    assert customer.latest_satisfaction is None
 
 
 def test_health_reports_are_scoped(cast, api_as, records):

@@ -1,4 +1,5 @@
-"""Quarterly health reports: one per quarter, latest satisfaction, high-risk and invitation."""
+"""Quarterly health reports: one per quarter, high-risk and invitation. Their satisfaction comes
+from the customer's survey answers (tests/surveys/test_health.py), never typed in."""
 
 import datetime
 from decimal import Decimal
@@ -17,7 +18,7 @@ from tests.factories import CustomerFactory, HealthReportFactory
 pytestmark = pytest.mark.django_db
 
 
-def _report(actor, customer, year, quarter, satisfaction=None, **extra):
+def _report(actor, customer, year, quarter, **extra):
     return services.health_report_create(
         actor=actor,
         customer=customer,
@@ -25,7 +26,6 @@ def _report(actor, customer, year, quarter, satisfaction=None, **extra):
         quarter=quarter,
         usage_frequency=extra.pop("usage_frequency", "weekly"),
         new_demand_intent=extra.pop("new_demand_intent", "medium"),
-        satisfaction=satisfaction,
         **extra,
     )
 
@@ -35,31 +35,16 @@ def customer(cast):
     return CustomerFactory(owner=cast.rep_a)
 
 
-def test_report_sets_latest_satisfaction(cast, customer):
-    _report(cast.rep_a, customer, 2024, 2, Decimal("84.50"))
+def test_a_report_takes_no_satisfaction_from_its_author(cast, customer):
+    with pytest.raises(TypeError):
+        _report(cast.rep_a, customer, 2024, 2, satisfaction=Decimal("84.50"))
+    report = _report(cast.rep_a, customer, 2024, 2)
+    with pytest.raises(ValidationError) as exc:
+        services.health_report_update(actor=cast.rep_a, report=report, satisfaction=Decimal("60"))
+    assert "cannot be changed here" in " ".join(exc.value.message_dict["satisfaction"])
+    report.refresh_from_db()
     customer.refresh_from_db()
-    assert customer.latest_satisfaction == Decimal("84.50")
-
-
-def test_latest_satisfaction_follows_the_latest_quarter_not_the_latest_save(cast, customer):
-    _report(cast.rep_a, customer, 2024, 3, Decimal("70"))
-    _report(cast.rep_a, customer, 2024, 1, Decimal("95"))
-    customer.refresh_from_db()
-    assert customer.latest_satisfaction == Decimal("70")
-
-
-def test_a_later_report_without_satisfaction_keeps_the_last_known_score(cast, customer):
-    _report(cast.rep_a, customer, 2024, 1, Decimal("91"))
-    _report(cast.rep_a, customer, 2024, 2, None)
-    customer.refresh_from_db()
-    assert customer.latest_satisfaction == Decimal("91")
-
-
-def test_editing_a_report_refreshes_latest_satisfaction(cast, customer):
-    report = _report(cast.rep_a, customer, 2024, 4, Decimal("91"))
-    services.health_report_update(actor=cast.rep_a, report=report, satisfaction=Decimal("60"))
-    customer.refresh_from_db()
-    assert customer.latest_satisfaction == Decimal("60")
+    assert report.satisfaction is None and customer.latest_satisfaction is None
 
 
 @pytest.mark.parametrize(
@@ -67,24 +52,21 @@ def test_editing_a_report_refreshes_latest_satisfaction(cast, customer):
     [(Decimal("79.99"), True), (Decimal("80"), False), (Decimal("0"), True), (None, False)],
 )
 def test_high_risk_below_80(cast, customer, score, high_risk):
-    _report(cast.rep_a, customer, 2024, 1, score)
-    customer.refresh_from_db()
-    assert customer.is_high_risk is high_risk
+    report = HealthReportFactory(customer=customer, year=2024, quarter=1, satisfaction=score)
+    assert report.is_high_risk is high_risk
 
 
 def test_duplicate_quarter_is_refused_and_nothing_saved(cast, customer):
-    _report(cast.rep_a, customer, 2024, 2, Decimal("85"))
+    _report(cast.rep_a, customer, 2024, 2, notes="first")
     with pytest.raises(ValidationError) as exc:
-        _report(cast.rep_a, customer, 2024, 2, Decimal("60"))
+        _report(cast.rep_a, customer, 2024, 2, notes="second")
     assert "already has a health report for 2024 Q2" in " ".join(exc.value.message_dict["quarter"])
-    assert HealthReport.objects.count() == 1
-    customer.refresh_from_db()
-    assert customer.latest_satisfaction == Decimal("85")
+    assert list(HealthReport.objects.values_list("notes", flat=True)) == ["first"]
 
 
 def test_moving_a_report_onto_a_taken_quarter_is_refused(cast, customer):
-    _report(cast.rep_a, customer, 2024, 1, Decimal("85"))
-    other = _report(cast.rep_a, customer, 2024, 2, Decimal("88"))
+    _report(cast.rep_a, customer, 2024, 1)
+    other = _report(cast.rep_a, customer, 2024, 2)
     with pytest.raises(ValidationError) as exc:
         services.health_report_update(actor=cast.rep_a, report=other, quarter=1)
     assert "already has a health report" in " ".join(exc.value.message_dict["quarter"])
@@ -97,9 +79,7 @@ def test_moving_a_report_onto_a_taken_quarter_is_refused(cast, customer):
     [
         ({"quarter": 5}, "quarter", "must be 1, 2, 3 or 4"),
         ({"quarter": 0}, "quarter", "must be 1, 2, 3 or 4"),
-        ({"satisfaction": Decimal("100.01")}, "satisfaction", "between 0 and 100"),
-        ({"satisfaction": Decimal("-1")}, "satisfaction", "between 0 and 100"),
-        ({"satisfaction": "abc"}, "satisfaction", "Enter a number"),
+        ({"issue_resolution_hours": "abc"}, "issue_resolution_hours", "Enter a number"),
         ({"issue_resolution_hours": Decimal("-2")}, "issue_resolution_hours", "cannot be negative"),
         ({"usage_frequency": "hourly"}, "usage_frequency", "how often"),
         ({"year": 1999}, "year", "between 2000 and 2100"),
@@ -108,20 +88,18 @@ def test_moving_a_report_onto_a_taken_quarter_is_refused(cast, customer):
 def test_bad_report_input_is_refused_with_a_message_and_nothing_saved(
     cast, customer, kwargs, field, message
 ):
-    data = {"year": 2024, "quarter": 1, "satisfaction": Decimal("85"), **kwargs}
+    data = {"year": 2024, "quarter": 1, **kwargs}
     with pytest.raises(ValidationError) as exc:
         _report(cast.rep_a, customer, **data)
     assert message in " ".join(exc.value.message_dict[field])
     assert not HealthReport.objects.exists()
-    customer.refresh_from_db()
-    assert customer.latest_satisfaction is None
 
 
 def test_a_future_quarter_is_refused(cast, customer):
     year, quarter = current_quarter()
-    _report(cast.rep_a, customer, year, quarter, Decimal("85"))  # the current one is fine
+    _report(cast.rep_a, customer, year, quarter)  # the current one is fine
     with pytest.raises(ValidationError) as exc:
-        _report(cast.rep_a, customer, year + 1, 1, Decimal("85"))
+        _report(cast.rep_a, customer, year + 1, 1)
     assert "future quarter" in " ".join(exc.value.message_dict["quarter"])
     assert HealthReport.objects.count() == 1
 
@@ -129,7 +107,7 @@ def test_a_future_quarter_is_refused(cast, customer):
 def test_report_for_a_customer_out_of_scope_is_refused(cast):
     foreign = CustomerFactory(owner=cast.rep_b)
     with pytest.raises(ValidationError) as exc:
-        _report(cast.rep_a, foreign, 2024, 1, Decimal("85"))
+        _report(cast.rep_a, foreign, 2024, 1)
     assert "customer you can see" in " ".join(exc.value.message_dict["customer"])
     assert not HealthReport.objects.exists()
 
@@ -194,25 +172,30 @@ def test_report_form_creates_the_report_and_shows_errors(cast, client_as, custom
         "quarter": 2,
         "usage_frequency": "daily",
         "new_demand_intent": "high",
-        "satisfaction": "92.5",
+        "satisfaction": "92.5",  # not a field any more: ignored
         "issue_resolution_hours": "4.5",
         "notes": "",
     }
+    page = client.get(url).content.decode()
+    assert 'name="satisfaction"' not in page and "cannot be typed in" in page
     response = client.post(url, data)
     assert response.status_code == 302
     customer.refresh_from_db()
-    assert customer.latest_satisfaction == Decimal("92.50")
+    assert customer.latest_satisfaction is None
+    assert HealthReport.objects.get().satisfaction is None
     again = client.post(url, data)
     assert again.status_code == 200
     assert "already has a health report for 2024 Q2" in again.content.decode()
     assert HealthReport.objects.count() == 1
-    bad = client.post(url, {**data, "quarter": 3, "satisfaction": "120"})
-    assert "between 0 and 100" in bad.content.decode()
+    bad = client.post(url, {**data, "quarter": 3, "issue_resolution_hours": "-1"})
+    assert "cannot be negative" in bad.content.decode()
     assert HealthReport.objects.count() == 1
 
 
 def test_report_edit_page_updates_the_report(cast, client_as, customer):
-    report = HealthReportFactory(customer=customer, year=2024, quarter=1)
+    report = HealthReportFactory(
+        customer=customer, year=2024, quarter=1, satisfaction=Decimal("88")
+    )
     url = reverse("customers:health-report-update", args=[report.pk])
     client = client_as(cast.manager_a)
     assert client.get(url).status_code == 200
@@ -223,9 +206,11 @@ def test_report_edit_page_updates_the_report(cast, client_as, customer):
             "quarter": 1,
             "usage_frequency": "monthly",
             "new_demand_intent": "low",
-            "satisfaction": "75",
+            "satisfaction": "75",  # not a field any more: ignored
+            "record_version": report.version,
         },
     )
     assert response.status_code == 302
-    customer.refresh_from_db()
-    assert customer.latest_satisfaction == Decimal("75.00") and customer.is_high_risk
+    report.refresh_from_db()
+    assert report.usage_frequency == "monthly"
+    assert report.satisfaction == Decimal("88")

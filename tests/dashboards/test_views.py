@@ -341,6 +341,54 @@ def test_company_overview_of_a_month_without_scorecards(client_as, cast):
     assert "No scorecards for" in response.content.decode()
 
 
+def test_company_overview_shows_the_grade_panel_once_grades_exist(client_as, cast):
+    from tests.factories.grades import AnnualGradeFactory
+
+    assert "Grade distribution and 9-box" not in client_as(cast.hr).get(COMPANY).content.decode()
+    first = AnnualGradeFactory(person=cast.rep_a, grade="A", proposed_grade="A", finalised=True)
+    AnnualGradeFactory(cycle=first.cycle, person=cast.rep_b, grade="C", finalised=True)
+    page = client_as(cast.hr).get(COMPANY).content.decode()
+    assert "Grade distribution and 9-box" in page
+    assert f"?cycle={first.cycle.pk}&amp;grade=A" in page
+
+
+def test_company_overview_shows_open_review_cycles_with_query_count_flat(client_as, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.reviews.choices import ReviewStatus
+    from tests.factories.reviews import ReviewCycleFactory, ReviewFactory
+
+    cycle = ReviewCycleFactory(name="Q3 360")
+    ReviewFactory(cycle=cycle, person=cast.rep_a)
+    client = client_as(cast.hr)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(COMPANY).content.decode()
+    assert "Review cycles in progress" in page and "Q3 360" in page
+    for _index in range(8):
+        ReviewFactory(cycle=cycle, status=ReviewStatus.SELF_SUBMITTED)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(COMPANY).content.decode()
+    assert len(many) == len(few)
+    assert '<td class="num">9</td>' in page  # reviews in the cycle
+
+
+def test_team_dashboard_shows_the_teams_reviews_in_progress(client_as, cast):
+    from apps.reviews.choices import ReviewStatus
+    from tests.factories.reviews import ReviewCycleFactory, ReviewFactory
+
+    cycle = ReviewCycleFactory(name="Q3 360")
+    ReviewFactory(cycle=cycle, person=cast.rep_a)
+    ReviewFactory(cycle=cycle, person=cast.rep_a2, status=ReviewStatus.SELF_SUBMITTED)
+    ReviewFactory(cycle=cycle, person=cast.rep_b)  # another team: not counted
+    response = client_as(cast.manager_a).get(TEAM)
+    progress = response.context["review_progress"]
+    assert [(c["name"], c["total"], c["waiting_self"], c["waiting_manager"]) for c in progress] == [
+        ("Q3 360", 2, 1, 1)
+    ]
+    assert "Reviews in progress" in response.content.decode()
+
+
 # --- Both languages ----------------------------------------------------------------------------
 
 

@@ -10,7 +10,9 @@ from apps.reviews.models import AnnualScheme, Review, ReviewCycle, ReviewIndicat
 from tests.factories.accounts import RepFactory
 
 __all__ = [
+    "AnnualCycleFactory",
     "AnnualSchemeFactory",
+    "QuarterReviewFactory",
     "ReviewCycleFactory",
     "ReviewFactory",
     "ReviewIndicatorFactory",
@@ -53,3 +55,37 @@ class ReviewIndicatorFactory(factory.django.DjangoModelFactory):
     review = factory.SubFactory(ReviewFactory)
     kpi = Kpi.SALES_GROWTH_RATE
     weight = 25
+
+
+QUARTERLY_KPIS = (
+    Kpi.SALES_GROWTH_RATE,
+    Kpi.RETENTION_RATE,
+    Kpi.CUSTOMER_SATISFACTION,
+    Kpi.TEAM_COLLABORATION,
+)
+
+
+class QuarterReviewFactory(ReviewFactory):
+    """A quarterly review with the four quarterly indicators at 25 % each (computed scores
+    empty; pass ``indicators=[(kpi, weight), …]`` for others)."""
+
+    class Meta:
+        model = Review
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def indicators(self, create, extracted, **kwargs):
+        if not create:
+            return
+        rows = extracted if extracted is not None else [(kpi, 25) for kpi in QUARTERLY_KPIS]
+        ReviewIndicator.objects.bulk_create(
+            ReviewIndicator(review=self, kpi=kpi, weight=weight) for kpi, weight in rows
+        )
+
+
+class AnnualCycleFactory(ReviewCycleFactory):
+    """An annual cycle of 2026 (no reviews created)."""
+
+    name = factory.Sequence(lambda n: f"2026 annual review {n}")
+    kind = CycleKind.YEAR
+    period_key = "2026"

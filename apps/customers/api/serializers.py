@@ -95,6 +95,16 @@ class IndustrySerializer(serializers.ModelSerializer):
 
 class HealthReportSerializer(serializers.ModelSerializer):
     is_high_risk = serializers.BooleanField(read_only=True)
+    satisfaction = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The customer's answered satisfaction survey of this quarter (read-only: only the "
+            "customer's own answers count)."
+        ),
+    )
 
     class Meta:
         model = HealthReport
@@ -245,9 +255,6 @@ class HealthReportUpdateSerializer(serializers.Serializer):
     new_demand_intent = serializers.ChoiceField(choices=DemandIntent.choices, required=False)
     issue_resolution_hours = serializers.DecimalField(
         max_digits=8, decimal_places=1, required=False, allow_null=True
-    )
-    satisfaction = serializers.DecimalField(
-        max_digits=6, decimal_places=2, required=False, allow_null=True
     )
     notes = serializers.CharField(required=False, allow_blank=True)
 

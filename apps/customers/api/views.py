@@ -131,7 +131,8 @@ class IndustryViewSet(mixins.ListModelMixin, ServiceCreateMixin, ServiceViewSet)
 
 @extend_schema(tags=["customers"])
 class HealthReportViewSet(ServiceModelViewSet):
-    """Quarterly health reports. Saving one refreshes the customer's latest satisfaction."""
+    """Quarterly health reports. Their satisfaction is read-only: it comes from the customer's
+    answered survey of the quarter (``/api/v1/surveys/``), never from the report's author."""
 
     queryset = HealthReport.objects.order_by("-year", "-quarter", "pk")
     serializer_class = HealthReportSerializer
@@ -139,6 +140,7 @@ class HealthReportViewSet(ServiceModelViewSet):
     create_serializer_class = HealthReportInputSerializer
     update_serializer_class = HealthReportUpdateSerializer
     write_rule = permissions.can_write_crm
+    field_rules = {"satisfaction": lambda user, value, instance: permissions.satisfaction_refusal()}
 
     def perform_service_create(self, data):
         return services.health_report_create(actor=self.request.user, **data)

@@ -5,6 +5,7 @@ from apps.reminders.rules import (  # noqa: F401,E402  (registration side effect
     health,
     leads,
     receivables,
+    reviews,
     satisfaction,
 )
 from apps.reminders.rules.base import Candidate, Param, Rule, RunContext, registry  # noqa: F401

@@ -1,15 +1,18 @@
-"""SPEC §1.3: a customer's latest satisfaction (``Customer.latest_satisfaction``, filled by the
-health reports and later by surveys) below 80 makes a retention-plan task for the owner and
-the owner's managers; at or above 90 an invitation task (case co-creation, referral programme)
-for the owner.
+"""SPEC §1.3: a customer's latest satisfaction below 80 makes a retention-plan task for the
+owner and the owner's managers; at or above 90 an invitation task (case co-creation, referral
+programme) for the owner.
 
-A task is anchored on the reading it answers: the latest health report with a satisfaction
-(its filing date), or the customer's creation date when there is none. A new low reading
-makes a new task and closes the previous one; a recovered satisfaction closes it."""
+The satisfaction is the customer's own: ``Customer.latest_satisfaction`` is set by the latest
+answered satisfaction survey (link or phone interview, SPEC §2.3; nobody types it in), and by
+the health reports filed before surveys existed. A task is anchored on the reading it answers:
+the latest answered survey (its answer date), else the latest health report with a
+satisfaction (its filing date), else the customer's creation date. A new low reading makes a
+new task and closes the previous one; a recovered satisfaction closes it."""
 
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,6 +22,8 @@ from apps.customers.choices import CustomerStatus
 from apps.customers.models import HIGH_RISK_BELOW, INVITE_FROM, Customer, HealthReport
 from apps.reminders.choices import LEVEL_MANAGER, LEVEL_OWNER
 from apps.reminders.rules.base import Candidate, Param, Rule, RunContext, managers_of, registry
+from apps.surveys.choices import SurveyStatus
+from apps.surveys.models import Survey
 
 
 class SatisfactionRule(Rule):
@@ -43,9 +48,15 @@ class SatisfactionRule(Rule):
         )
         if ids is not None:
             queryset = queryset.filter(pk__in=ids)
-        rows = queryset.annotate(reading_at=Subquery(latest.values("created_at")[:1])).values(
-            "pk", "owner_id", "name", "latest_satisfaction", "created_at", "reading_at"
-        )
+        survey = Survey.objects.filter(
+            customer=OuterRef("pk"), status=SurveyStatus.ANSWERED
+        ).order_by("-period_key", "-answered_at", "-pk")
+        rows = queryset.annotate(
+            reading_at=Coalesce(
+                Subquery(survey.values("answered_at")[:1]),
+                Subquery(latest.values("created_at")[:1]),
+            )
+        ).values("pk", "owner_id", "name", "latest_satisfaction", "created_at", "reading_at")
         out = []
         for row in rows:
             anchor = timezone.localdate(row["reading_at"] or row["created_at"])

@@ -4,7 +4,9 @@ from apps.scorecards.models import RecomputeJob, Scorecard
 
 
 class ScorecardSerializer(serializers.ModelSerializer):
-    """A rep's KPIs for one period: money and rates as decimal strings, null when undefined."""
+    """A rep's KPIs for one period: money and rates as decimal strings, null when undefined.
+    ``customer_satisfaction``, ``team_collaboration`` and ``capability_growth`` (0–100) are
+    computed for quarters and years only (null for months, and while undefined)."""
 
     period = serializers.CharField(source="period_key", read_only=True)
     rep_name = serializers.CharField(source="rep.__str__", read_only=True)
@@ -37,6 +39,9 @@ class ScorecardSerializer(serializers.ModelSerializer):
             "receivable_due",
             "collected",
             "collection_rate",
+            "customer_satisfaction",
+            "team_collaboration",
+            "capability_growth",
             "kpi_scores",
             "score",
             "weight_scheme_version",
@@ -82,17 +87,24 @@ class SourceRowSerializer(serializers.Serializer):
     (``receivables``) or a payment (``payments``) with the rep's ``credit_percent`` and
     ``counted`` (the rep's exact share of ``amount``). Customer rows (``developed``,
     ``at_start``, ``lost``): the customer, its ``lead_grade`` and development ``weight``, and
-    ``date`` = the day it was lost (null if not lost)."""
+    ``date`` = the day it was lost (null if not lost). Qualitative rows: an answered survey
+    (``surveys``: customer, ``date`` answered, ``period``, ``kind`` = channel, ``score``), a
+    learning-log entry (``learning``: ``date``, ``kind``, ``title``, ``score`` = the assessed
+    score it counts with), a capability goal (``goals``: ``period`` = year, ``title``,
+    ``progress``) or the ratings of one rater role (``ratings``: ``rater_role``, ``raters`` =
+    how many, ``mean`` 1–5; never a rater, and to the rated person no count, and the peer mean
+    only from at least 3 peers)."""
 
     record = serializers.CharField()
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(allow_null=True)
     order = serializers.IntegerField(allow_null=True)
     number = serializers.CharField(allow_null=True, help_text="The order's contract number.")
     receivable = serializers.IntegerField(allow_null=True)
-    customer = serializers.IntegerField()
-    customer_name = serializers.CharField()
+    customer = serializers.IntegerField(allow_null=True)
+    customer_name = serializers.CharField(allow_null=True)
     date = serializers.DateField(
-        allow_null=True, help_text="Signed on, due on, paid on, or lost on."
+        allow_null=True,
+        help_text="Signed on, due on, paid on, lost on, answered on, or the entry's date.",
     )
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
     credit_percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
@@ -101,6 +113,14 @@ class SourceRowSerializer(serializers.Serializer):
     lead_grade = serializers.CharField(allow_null=True)
     weight = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
     lost_reason = serializers.CharField(allow_null=True)
+    period = serializers.CharField(allow_null=True)
+    kind = serializers.CharField(allow_null=True)
+    title = serializers.CharField(allow_null=True)
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    rater_role = serializers.CharField(allow_null=True)
+    raters = serializers.IntegerField(allow_null=True)
+    mean = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    progress = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
 
 
 class ScorecardSourcesSerializer(serializers.Serializer):
@@ -114,7 +134,7 @@ class ScorecardSourcesSerializer(serializers.Serializer):
     section = serializers.CharField(help_text="The section of the KPI these rows belong to.")
     sections = serializers.ListField(child=serializers.CharField())
     totals = serializers.DictField(
-        child=serializers.CharField(),
+        child=serializers.CharField(allow_null=True),
         help_text="Per scorecard field, the sum (or count) of every row of its section.",
     )
     figure = serializers.DictField(

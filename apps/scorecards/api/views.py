@@ -48,16 +48,18 @@ class ScorecardViewSet(ScopedReadOnlyViewSet):
             OpenApiParameter(
                 "kpi",
                 OpenApiTypes.STR,
-                enum=list(selectors.KPI_SECTIONS),
+                enum=[*selectors.KPI_SECTIONS, *selectors.QUALITATIVE_SECTIONS],
                 required=True,
-                description="The KPI to explain.",
+                description="The KPI to explain (the qualitative ones of quarters and years only).",
             ),
             OpenApiParameter(
                 "section",
                 OpenApiTypes.STR,
-                enum=list(selectors.SECTION_FIELDS),
+                enum=[*selectors.SECTION_FIELDS, *selectors.QUALITATIVE_SECTION_FIELDS],
                 description="The KPI's section (default its first): orders, orders_last_year "
-                "(growth), developed, at_start, lost (retention), receivables, payments.",
+                "(growth), developed, at_start, lost (retention), receivables, payments, "
+                "surveys (satisfaction), ratings (collaboration), learning, goals "
+                "(capability).",
             ),
             OpenApiParameter("page", OpenApiTypes.INT),
             OpenApiParameter("page_size", OpenApiTypes.INT),
@@ -70,18 +72,19 @@ class ScorecardViewSet(ScopedReadOnlyViewSet):
     def sources(self, request, pk=None):
         scorecard = self.get_object()
         kpi = request.query_params.get("kpi", "")
-        if kpi not in selectors.KPI_SECTIONS:
-            choices = ", ".join(selectors.KPI_SECTIONS)
+        kpis = selectors.sources_kpis(scorecard)
+        if kpi not in kpis:
+            choices = ", ".join(kpis)
             raise ValidationError(
                 {"kpi": [_("Choose one of: %(choices)s.") % {"choices": choices}]}
             )
         section = request.query_params.get("section") or None
-        if section is not None and section not in selectors.KPI_SECTIONS[kpi]:
-            choices = ", ".join(selectors.KPI_SECTIONS[kpi])
+        if section is not None and section not in kpis[kpi]:
+            choices = ", ".join(kpis[kpi])
             raise ValidationError(
                 {"section": [_("Choose one of: %(choices)s.") % {"choices": choices}]}
             )
-        sources = selectors.scorecard_sources(scorecard, kpi, section)
+        sources = selectors.scorecard_sources(scorecard, kpi, section, viewer=request.user)
         page = self.paginate_queryset(sources.rows)
         rows = [selectors.source_row(sources.section, record) for record in page]
         response = self.get_paginated_response(SourceRowSerializer(rows, many=True).data)
@@ -89,7 +92,10 @@ class ScorecardViewSet(ScopedReadOnlyViewSet):
             kpi=sources.kpi,
             section=sources.section,
             sections=list(sources.sections),
-            totals={name: str(value) for name, value in sources.totals.items()},
+            totals={
+                name: None if value is None else str(value)
+                for name, value in sources.totals.items()
+            },
             figure={
                 name: None if value is None else str(value)
                 for name, value in sources.figures.items()
