@@ -68,8 +68,10 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Collaboration ratings"), "development:rating-list", EVERYONE, GROWTH),
     NavItem(_("Learning log"), "development:learning-list", EVERYONE, GROWTH),
     NavItem(_("Case library"), "development:case-list", EVERYONE, GROWTH),
+    NavItem(_("Improvement plans"), "pips:pip-list", EVERYONE, GROWTH),
     NavItem(_("People"), "accounts:user-list", MANAGERS_AND_UP, PEOPLE),
     NavItem(_("Teams"), "accounts:team-list", EVERYONE, PEOPLE),
+    NavItem(_("HR exports"), "exports:export-list", ORGANISATION_WIDE, PEOPLE),
     NavItem(_("Inbox"), "reminders:inbox", EVERYONE),
     NavItem(pgettext_lazy("navigation", "Admin"), "admin:index", ADMIN_ONLY, staff_only=True),
 ]

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.exports import views
 
 app_name = "exports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ExportListView.as_view(), name="export-list"),
+    path("download/", views.ExportDownloadView.as_view(), name="export-download"),
+    path("log/", views.ExportLogView.as_view(), name="export-log"),
+]

@@ -348,6 +348,8 @@ SALESPERF_DEMO_BUILDERS = [
     "apps.scorecards.demo.build",
     "apps.reviews.demo.build",
     "apps.grades.demo.build",
+    "apps.pips.demo.build",
+    "apps.exports.demo.build",
     "apps.reminders.demo.build",
 ]
 
