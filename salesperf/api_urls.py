@@ -21,6 +21,7 @@ API_APPS = [
     "reviews",
     "grades",
     "pips",
+    "promotions",
     "exports",
 ]
 

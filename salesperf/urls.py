@@ -24,6 +24,7 @@ urlpatterns = [
     path("reviews/", include("apps.reviews.urls")),
     path("grades/", include("apps.grades.urls")),
     path("pips/", include("apps.pips.urls")),
+    path("promotions/", include("apps.promotions.urls")),
     path("exports/", include("apps.exports.urls")),
     path("dashboard/", include("apps.dashboards.urls")),
     path("login/", SignInView.as_view(), name="login"),

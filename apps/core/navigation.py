@@ -56,6 +56,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Receivables"), "sales:receivable-list", EVERYONE, MONEY),
     NavItem(_("My dashboard"), "dashboards:my", EVERYONE, PERFORMANCE),
     NavItem(_("Team dashboard"), "dashboards:team", MANAGERS_AND_UP, PERFORMANCE),
+    NavItem(
+        _("Quarterly review meeting"), "dashboards:review-meeting", MANAGERS_AND_UP, PERFORMANCE
+    ),
     NavItem(_("Company dashboard"), "dashboards:company", ORGANISATION_WIDE, PERFORMANCE),
     NavItem(_("Scorecards"), "scorecards:scorecard-list", EVERYONE, PERFORMANCE),
     NavItem(_("Targets"), "performance:target-list", EVERYONE, PERFORMANCE),
@@ -69,6 +72,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Learning log"), "development:learning-list", EVERYONE, GROWTH),
     NavItem(_("Case library"), "development:case-list", EVERYONE, GROWTH),
     NavItem(_("Improvement plans"), "pips:pip-list", EVERYONE, GROWTH),
+    NavItem(_("Promotion candidates"), "promotions:candidate-list", EVERYONE, GROWTH),
+    NavItem(_("Training material"), "promotions:material", EVERYONE, GROWTH),
     NavItem(_("People"), "accounts:user-list", MANAGERS_AND_UP, PEOPLE),
     NavItem(_("Teams"), "accounts:team-list", EVERYONE, PEOPLE),
     NavItem(_("HR exports"), "exports:export-list", ORGANISATION_WIDE, PEOPLE),

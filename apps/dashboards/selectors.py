@@ -252,3 +252,17 @@ def team_review_progress(*, user, rep_ids: list[int]) -> list[dict]:
         elif row["status"] == ReviewStatus.FINALISED:
             cycle["finalised"] += row["count"]
     return sorted(cycles.values(), key=lambda c: (c["period_key"], c["cycle_id"]), reverse=True)
+
+
+# --- The quarterly review meeting -------------------------------------------------------------
+
+
+def quarter_team_cards(*, user, team, period_key: str) -> list[Scorecard]:
+    """The stored quarter scorecards of ``period_key`` of ``team``'s people, as ``user`` sees
+    them, with each person (one query; nothing is re-aggregated)."""
+    return list(
+        Scorecard.objects.visible_to(user)
+        .filter(rep__team=team, period_key=period_key, period_kind="quarter")
+        .select_related("rep")
+        .order_by("rep__username", "pk")
+    )

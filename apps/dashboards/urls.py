@@ -9,4 +9,5 @@ urlpatterns = [
     path("rep/<int:rep_id>/", views.RepDashboardView.as_view(), name="rep"),
     path("team/", views.TeamDashboardView.as_view(), name="team"),
     path("company/", views.CompanyDashboardView.as_view(), name="company"),
+    path("review-meeting/", views.ReviewMeetingView.as_view(), name="review-meeting"),
 ]

@@ -15,6 +15,9 @@ current month shown).
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -29,14 +32,17 @@ from django.views.generic import TemplateView
 
 from apps.accounts.models import User
 from apps.core.choices import Role
+from apps.core.formatting import format_number, format_percent
 from apps.core.permissions import is_manager
 from apps.core.scoping import sees_everything
 from apps.dashboards import calculations, charts, selectors
 from apps.dashboards.panels import CompanyOverview, company_panels
 from apps.leads.choices import Grade, LeadSource
 from apps.opportunities.choices import OPEN_STAGES, Stage
-from apps.performance.choices import Kpi
-from apps.performance.periods import MONTH, add_months, parse_period
+from apps.performance.calculations import DEFAULT_CAP
+from apps.performance.choices import Cycle, Kpi
+from apps.performance.periods import MONTH, QUARTER, add_months, parse_period, period_containing
+from apps.performance.selectors import scheme_for_period, schemes_with_items
 
 #: How each KPI's value reads (rates are in percent units).
 KPI_UNITS = {
@@ -420,3 +426,155 @@ class CompanyDashboardView(DashboardView):
         context["overview"] = overview
         context["panels"] = company_panels(overview)
         return context
+
+
+# --- The quarterly review meeting ----------------------------------------------------------
+
+#: Product default (SPEC §2.7): a KPI no longer separates people when the spread of the team's
+#: scores (highest minus lowest) is below this many points, or when everyone is at the cap.
+SEPARATION_MIN_SPREAD = Decimal("10")
+#: Fewer scored people than this tell nothing about separation: no flag then.
+SEPARATION_MIN_PEOPLE = 2
+QUALITATIVE_KPIS = {Kpi.CUSTOMER_SATISFACTION, Kpi.TEAM_COLLABORATION, Kpi.CAPABILITY_GROWTH}
+
+
+def spread_summary(values) -> dict:
+    """min / median / max / spread (max − min) of the known ``values`` (``None`` ignored)."""
+    known = sorted(v for v in (calculations.as_decimal(x) for x in values) if v is not None)
+    if not known:
+        return {"count": 0, "min": None, "median": None, "max": None, "spread": None}
+    return {
+        "count": len(known),
+        "min": known[0],
+        "median": Decimal(statistics.median(known)).quantize(Decimal("0.01")),
+        "max": known[-1],
+        "spread": known[-1] - known[0],
+    }
+
+
+def separation_flag(scores, cap) -> str:
+    """``""`` when the scores still separate people, else why not: ``"at_cap"`` (everyone at
+    the cap) or ``"narrow"`` (spread of scores below :data:`SEPARATION_MIN_SPREAD`)."""
+    known = [v for v in (calculations.as_decimal(x) for x in scores) if v is not None]
+    if len(known) < SEPARATION_MIN_PEOPLE:
+        return ""
+    cap = calculations.as_decimal(cap)
+    if cap is not None and all(v >= cap for v in known):
+        return "at_cap"
+    if max(known) - min(known) < SEPARATION_MIN_SPREAD:
+        return "narrow"
+    return ""
+
+
+class ReviewMeetingView(LoginRequiredMixin, TemplateView):
+    """SPEC §2.7, the quarterly review meeting: each KPI of the quarter's weight scheme side
+    by side, its distribution across the team (from the stored quarter scorecards), flagged
+    when it no longer separates people. Managers for their teams, HR and admin any team
+    (``?team=<id>&quarter=YYYY-Qn``, default the last complete quarter); a rep gets 403."""
+
+    template_name = "dashboards/review_meeting.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (is_manager(user) or sees_everything(user)):
+            raise PermissionDenied(_("Only managers, HR and admins see the review meeting view."))
+        return super().dispatch(request, *args, **kwargs)
+
+    get_team = TeamDashboardView.get_team
+
+    def get_quarter(self):
+        default = period_containing(QUARTER, timezone.localdate()).previous()
+        raw = self.request.GET.get("quarter", "").strip()
+        if not raw:
+            return default
+        try:
+            period = parse_period(raw)
+        except ValueError as error:
+            messages.error(self.request, str(error))
+            return default
+        if period.kind != QUARTER:
+            messages.error(
+                self.request,
+                _("Choose a quarter, written like %(example)s; showing %(current)s instead.")
+                % {"example": default.key, "current": default.key},
+            )
+            return default
+        return period
+
+    def get_scheme(self, cards, quarter):
+        used = Counter(card.weight_scheme_id for card in cards if card.weight_scheme_id)
+        if used:
+            scheme_id = used.most_common(1)[0][0]
+            return schemes_with_items().filter(pk=scheme_id).first()
+        return scheme_for_period(Cycle.QUARTERLY, quarter)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        quarter = self.get_quarter()
+        teams = list(selectors.managed_or_visible_teams(user))
+        team = self.get_team(teams)
+        context.update(
+            quarter=quarter,
+            previous_quarter=quarter.previous().key,
+            next_quarter=quarter.next().key,
+            teams=teams,
+            team=team,
+            kpis=[],
+            scheme=None,
+            min_spread=SEPARATION_MIN_SPREAD,
+        )
+        if team is None:
+            return context
+        cards = selectors.quarter_team_cards(user=user, team=team, period_key=quarter.key)
+        scheme = self.get_scheme(cards, quarter)
+        items = list(scheme.items.all()) if scheme else []
+        if items:
+            kpi_items = [(item.kpi, item) for item in items]
+        else:
+            kpi_items = [
+                (kpi, None)
+                for kpi in KPI_ORDER
+                if any(kpi in (card.kpi_scores or {}) for card in cards)
+            ]
+        context.update(
+            cards=cards,
+            scheme=scheme,
+            scheme_items=items,
+            kpis=[self.kpi_column(kpi, item, cards) for kpi, item in kpi_items],
+        )
+        return context
+
+    def kpi_column(self, kpi, item, cards) -> dict:
+        entries = [(card.kpi_scores or {}).get(kpi) or {} for card in cards]
+        values = [entry.get("value") for entry in entries]
+        scores = [entry.get("score") for entry in entries]
+        cap = item.cap if item else DEFAULT_CAP
+        unit = KPI_UNITS.get(kpi, "number")
+        places = 1 if kpi in QUALITATIVE_KPIS or unit == "percent" else 2
+        fmt = (
+            (lambda v: format_percent(v))
+            if unit == "percent"
+            else (lambda v: format_number(v, places))
+        )
+        value_stats = spread_summary(values)
+        score_stats = spread_summary(scores)
+        flag = separation_flag(scores, cap)
+        label = KPI_LABELS.get(kpi, kpi)
+        return {
+            "kpi": kpi,
+            "label": label,
+            "item": item,
+            "target": fmt(item.target) if item else "",
+            "cap": cap,
+            "flag": flag,
+            "values": {k: fmt(v) for k, v in value_stats.items() if k != "count"},
+            "scores": {k: format_number(v, 1) for k, v in score_stats.items() if k != "count"},
+            "scored": score_stats["count"],
+            "histogram": charts.histogram(
+                _("Score spread: %(kpi)s") % {"kpi": label},
+                values=scores,
+                bins=charts.SCORE_BINS,
+                unit="score",
+            ),
+        }

@@ -741,14 +741,17 @@ def _parse_scores(review: Review, scores, errors: dict) -> dict[str, tuple]:
     return parsed
 
 
-def _save_part(*, actor, review, expected_version, summary, scores, part: str) -> Review:
+def _part_for_writing(
+    *, actor, review, expected_version, part: str, denied: str, already: str
+) -> Review:
+    """Lock ``review`` and refuse a write to its ``part``, saying why: another rater
+    (``denied``), a finalised review, an annual review, a closed cycle, a part submitted already
+    (``already``; a reopened review may change it again) or waived by HR."""
     review = _lock_review(review, expected_version)
     if part == Part.SELF:
         allowed = permissions.is_self_rater(actor, review)
-        denied = _("Only the person reviewed writes their self-review.")
     else:
         allowed = permissions.is_manager_rater(actor, review)
-        denied = _("Only the person's manager or HR writes the manager review.")
     if not allowed:
         raise PermissionDenied(denied)
     _require_unlocked(review)
@@ -756,13 +759,27 @@ def _save_part(*, actor, review, expected_version, summary, scores, part: str) -
         raise ValidationError({"scores": [_("An annual review has no indicators to score.")]})
     if review.cycle.status == CycleStatus.CLOSED:
         raise ValidationError({"scores": [_("This review cycle is closed.")]})
-    submitted = review.self_submitted_at if part == Part.SELF else review.manager_submitted_at
-    if submitted and review.status != ReviewStatus.REOPENED:
-        raise ValidationError(
-            {"scores": [_("This part is already submitted; HR can reopen the review.")]}
-        )
+    if getattr(review, f"{part}_submitted_at") and review.status != ReviewStatus.REOPENED:
+        raise ValidationError({"scores": [already]})
     if part in (review.waivers or {}):
         raise ValidationError({"scores": [_("HR waived this part.")]})
+    return review
+
+
+def _save_part(*, actor, review, expected_version, summary, scores, part: str) -> Review:
+    review = _part_for_writing(
+        actor=actor,
+        review=review,
+        expected_version=expected_version,
+        part=part,
+        denied=(
+            _("Only the person reviewed writes their self-review.")
+            if part == Part.SELF
+            else _("Only the person's manager or HR writes the manager review.")
+        ),
+        already=_("This part is already submitted; HR can reopen the review."),
+    )
+    submitted = getattr(review, f"{part}_submitted_at")
     errors: dict[str, list[str]] = {}
     parsed = _parse_scores(review, scores or {}, errors)
     if errors:
@@ -816,25 +833,19 @@ def _rater_part(review: Review, part: str) -> Decimal | None:
 
 
 def _submit_part(*, actor, review, expected_version, part: str) -> Review:
-    review = _lock_review(review, expected_version)
-    if part == Part.SELF:
-        allowed = permissions.is_self_rater(actor, review)
-        denied = _("Only the person reviewed submits their self-review.")
-    else:
-        allowed = permissions.is_manager_rater(actor, review)
-        denied = _("Only the person's manager or HR submits the manager review.")
-    if not allowed:
-        raise PermissionDenied(denied)
-    _require_unlocked(review)
-    if review.cycle.kind != CycleKind.QUARTER:
-        raise ValidationError({"scores": [_("An annual review has no indicators to score.")]})
-    if review.cycle.status == CycleStatus.CLOSED:
-        raise ValidationError({"scores": [_("This review cycle is closed.")]})
+    review = _part_for_writing(
+        actor=actor,
+        review=review,
+        expected_version=expected_version,
+        part=part,
+        denied=(
+            _("Only the person reviewed submits their self-review.")
+            if part == Part.SELF
+            else _("Only the person's manager or HR submits the manager review.")
+        ),
+        already=_("This part is already submitted."),
+    )
     submitted_field = f"{part}_submitted_at"
-    if getattr(review, submitted_field) and review.status != ReviewStatus.REOPENED:
-        raise ValidationError({"scores": [_("This part is already submitted.")]})
-    if part in (review.waivers or {}):
-        raise ValidationError({"scores": [_("HR waived this part.")]})
     indicators = list(review.indicators.all())
     if not indicators:
         raise ValidationError({"scores": [_("This review has no indicators to score.")]})

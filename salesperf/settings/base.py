@@ -51,6 +51,7 @@ LOCAL_APPS = [
     "apps.grades",
     "apps.reminders",
     "apps.pips",
+    "apps.promotions",
     "apps.exports",
     "apps.dashboards",
 ]
@@ -349,6 +350,7 @@ SALESPERF_DEMO_BUILDERS = [
     "apps.reviews.demo.build",
     "apps.grades.demo.build",
     "apps.pips.demo.build",
+    "apps.promotions.demo.build",
     "apps.exports.demo.build",
     "apps.reminders.demo.build",
 ]

@@ -1,39 +1,15 @@
 """Two saves of the same collaboration rating at the same moment on PostgreSQL: one wins, the
 other is refused as a conflict — never a lost update, never a duplicate."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from apps.core.versions import StaleVersionError
 from apps.development import services
 from apps.development.models import CollaborationRating
-from tests.conftest import require_service
+from tests.concurrency import require_postgres, together
 from tests.factories.development import CollaborationRatingFactory
 
 pytestmark = pytest.mark.services
-
-
-def _together(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes.append(call())
-        except Exception as exc:  # noqa: BLE001 — the outcome is what the test checks
-            outcomes.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def _save(cast, score, expected_version, period_key):
@@ -49,10 +25,10 @@ def _save(cast, score, expected_version, period_key):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_updates_of_one_rating_lose_nothing(cast):
-    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    require_postgres()
     key = services.open_rating_periods()[0]
     rating = CollaborationRatingFactory(rated=cast.rep_a2, rater=cast.rep_a, period_key=key)
-    outcomes = _together(_save(cast, 1, rating.version, key), _save(cast, 5, rating.version, key))
+    outcomes = together(_save(cast, 1, rating.version, key), _save(cast, 5, rating.version, key))
     saved = [o for o in outcomes if isinstance(o, CollaborationRating)]
     refused = [o for o in outcomes if isinstance(o, StaleVersionError)]
     assert (len(saved), len(refused)) == (1, 1), outcomes
@@ -63,9 +39,9 @@ def test_two_concurrent_updates_of_one_rating_lose_nothing(cast):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_first_ratings_make_one_row_and_one_conflict(cast):
-    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    require_postgres()
     key = services.open_rating_periods()[0]
-    outcomes = _together(_save(cast, 2, 0, key), _save(cast, 4, 0, key))
+    outcomes = together(_save(cast, 2, 0, key), _save(cast, 4, 0, key))
     assert sorted(type(o).__name__ for o in outcomes) == [
         "CollaborationRating",
         "StaleVersionError",

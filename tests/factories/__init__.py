@@ -16,6 +16,7 @@ from tests.factories.leads import *  # noqa: F401,F403,E402
 from tests.factories.opportunities import *  # noqa: F401,F403,E402
 from tests.factories.performance import *  # noqa: F401,F403,E402
 from tests.factories.pips import *  # noqa: F401,F403,E402
+from tests.factories.promotions import *  # noqa: F401,F403,E402
 from tests.factories.reminders import *  # noqa: F401,F403,E402
 from tests.factories.reviews import *  # noqa: F401,F403,E402
 from tests.factories.sales import *  # noqa: F401,F403,E402

@@ -2,50 +2,22 @@
 version check let one win; the other gets a conflict and overwrites nothing. The same for a
 move racing the finalisation: the move either lands before the lock or is refused."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from apps.core.models import AuditEntry
 from apps.core.versions import StaleVersionError
 from apps.grades import services
 from apps.grades.exceptions import GradeLocked
 from apps.grades.models import AnnualGrade
-from tests.conftest import require_service
+from tests.concurrency import require_postgres, together
 from tests.grades.conftest import add_reviews, make_annual_cycle
 
 pytestmark = pytest.mark.services
 
 
-def _require_postgres():
-    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
-
-
-def _together(*works):
-    barrier = threading.Barrier(len(works))
-    outcomes = [None] * len(works)
-
-    def run(index, work):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = work()
-        except Exception as exc:  # noqa: BLE001 — the outcome is asserted
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(works)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_hr_users_moving_one_grade_at_once_cannot_both_win(cast):
-    _require_postgres()
+    require_postgres()
     cycle = make_annual_cycle()
     add_reviews(cycle, [90, 80, 70, 60, 50])
     services.grades_propose(cycle=cycle, actor=cast.hr)
@@ -59,7 +31,7 @@ def test_two_hr_users_moving_one_grade_at_once_cannot_both_win(cast):
 
     for _ in range(3):
         first, second = (value for value in "ABC" if value != grade.grade)
-        outcomes = _together(move(cast.hr, first, "hr's reason"), move(cast.admin, second, "x"))
+        outcomes = together(move(cast.hr, first, "hr's reason"), move(cast.admin, second, "x"))
         winners = [o for o in outcomes if isinstance(o, AnnualGrade)]
         losers = [o for o in outcomes if isinstance(o, StaleVersionError)]
         assert (len(winners), len(losers)) == (1, 1), outcomes
@@ -74,12 +46,12 @@ def test_two_hr_users_moving_one_grade_at_once_cannot_both_win(cast):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_move_racing_the_finalisation_lands_before_the_lock_or_is_refused(cast):
-    _require_postgres()
+    require_postgres()
     cycle = make_annual_cycle()
     add_reviews(cycle, [90, 80, 70, 60, 50])
     services.grades_propose(cycle=cycle, actor=cast.hr)
     grade = AnnualGrade.objects.filter(cycle=cycle, grade="B").order_by("rank").first()
-    outcomes = _together(
+    outcomes = together(
         lambda: services.grade_move(actor=cast.admin, grade=grade, new_grade="A", reason="late"),
         lambda: services.grades_finalise(actor=cast.hr, cycle=cycle),
     )

@@ -3,46 +3,19 @@ version cannot both win (no lost update), and two escalation runs at once report
 session to HR once."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
 
 from apps.core.models import AuditEntry
 from apps.core.versions import StaleVersionError
 from apps.pips import services
 from apps.pips.models import CoachingSession
 from apps.reminders.models import Reminder
-from tests.conftest import require_service
+from tests.concurrency import require_postgres, together
 from tests.factories import PipFactory
 from tests.pips.conftest import START
 
 pytestmark = pytest.mark.services
-
-
-def _require_postgres():
-    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
-
-
-def _together(*works):
-    barrier = threading.Barrier(len(works))
-    outcomes = [None] * len(works)
-
-    def run(index, work):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = work()
-        except Exception as exc:  # noqa: BLE001 — the outcome is asserted
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(works)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def _active(cast):
@@ -54,7 +27,7 @@ def _active(cast):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_people_logging_one_session_at_once_cannot_both_win(cast):
-    _require_postgres()
+    require_postgres()
     session = _active(cast).sessions.get(number=1)
     opened = session.version
 
@@ -69,7 +42,7 @@ def test_two_people_logging_one_session_at_once_cannot_both_win(cast):
             today=START,
         )
 
-    outcomes = _together(log(cast.manager_a, "manager's notes"), log(cast.hr, "hr's notes"))
+    outcomes = together(log(cast.manager_a, "manager's notes"), log(cast.hr, "hr's notes"))
     winners = [o for o in outcomes if isinstance(o, CoachingSession)]
     losers = [o for o in outcomes if isinstance(o, StaleVersionError)]
     assert (len(winners), len(losers)) == (1, 1), outcomes
@@ -81,10 +54,10 @@ def test_two_people_logging_one_session_at_once_cannot_both_win(cast):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_escalation_runs_at_once_tell_hr_once(cast):
-    _require_postgres()
+    require_postgres()
     _active(cast)
     day = datetime.date(2026, 9, 9)
-    outcomes = _together(
+    outcomes = together(
         lambda: services.sessions_escalate_missed(today=day),
         lambda: services.sessions_escalate_missed(today=day),
     )

@@ -7,6 +7,7 @@ from apps.reminders.rules import (  # noqa: F401,E402  (registration side effect
     receivables,
     reviews,
     satisfaction,
+    satisfaction_decline,
 )
 from apps.reminders.rules.base import Candidate, Param, Rule, RunContext, registry  # noqa: F401
 
