@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -23,6 +23,8 @@ from apps.leads.models import Lead
 from apps.opportunities.choices import OPEN_STAGES
 from apps.opportunities.models import Opportunity
 from apps.performance.periods import MONTH, Period, period_containing
+from apps.pips.choices import PipStatus, SessionStatus
+from apps.pips.models import Pip
 from apps.reminders.models import Reminder
 from apps.reviews.choices import CycleStatus, ReviewStatus
 from apps.reviews.models import Review
@@ -30,6 +32,7 @@ from apps.scorecards.models import Scorecard
 from apps.scorecards.selectors import rep_monthly_history
 
 __all__ = [
+    "team_pip_progress",
     "team_review_progress",
     "a_leads_to_call",
     "company_cards",
@@ -265,4 +268,22 @@ def quarter_team_cards(*, user, team, period_key: str) -> list[Scorecard]:
         .filter(rep__team=team, period_key=period_key, period_kind="quarter")
         .select_related("rep")
         .order_by("rep__username", "pk")
+    )
+
+
+def team_pip_progress(*, user, rep_ids: list[int], today: datetime.date) -> list[Pip]:
+    """The open improvement plans of ``rep_ids`` with their sessions held, missed and the next
+    one to come (one query)."""
+    upcoming = Q(sessions__status=SessionStatus.SCHEDULED, sessions__scheduled_on__gte=today)
+    return list(
+        Pip.objects.visible_to(user)
+        .filter(person_id__in=rep_ids)
+        .exclude(status=PipStatus.CLOSED)
+        .select_related("person")
+        .annotate(
+            held=Count("sessions", filter=Q(sessions__status=SessionStatus.HELD)),
+            missed=Count("sessions", filter=Q(sessions__status=SessionStatus.MISSED)),
+            next_session=Min("sessions__scheduled_on", filter=upcoming),
+        )
+        .order_by("person__username", "pk")
     )

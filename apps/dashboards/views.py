@@ -367,6 +367,9 @@ class TeamDashboardView(DashboardView):
             review_progress=selectors.team_review_progress(
                 user=user, rep_ids=[p.pk for p in people]
             ),
+            pips=selectors.team_pip_progress(
+                user=user, rep_ids=[p.pk for p in people], today=timezone.localdate()
+            ),
         )
         if cards:
             context.update(self.chart_context(rows, kpis))

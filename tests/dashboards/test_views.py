@@ -389,6 +389,25 @@ def test_team_dashboard_shows_the_teams_reviews_in_progress(client_as, cast):
     assert "Reviews in progress" in response.content.decode()
 
 
+def test_team_dashboard_shows_the_teams_open_improvement_plans(client_as, cast):
+    import datetime as dt
+
+    from apps.pips.choices import SessionStatus
+    from tests.factories.pips import ActivePipFactory, CoachingSessionFactory
+
+    pip = ActivePipFactory(person=cast.rep_a, manager=cast.manager_a)
+    today = timezone.localdate()
+    CoachingSessionFactory(pip=pip, number=1, status=SessionStatus.HELD)
+    CoachingSessionFactory(pip=pip, number=2, status=SessionStatus.MISSED)
+    CoachingSessionFactory(pip=pip, number=3, scheduled_on=today + dt.timedelta(days=7))
+    ActivePipFactory(person=cast.rep_b)  # another team: not shown
+    response = client_as(cast.manager_a).get(TEAM)
+    [shown] = response.context["pips"]
+    assert (shown.person, shown.held, shown.missed) == (cast.rep_a, 1, 1)
+    assert shown.next_session == today + dt.timedelta(days=7)
+    assert "Improvement plans" in response.content.decode()
+
+
 # --- Both languages ----------------------------------------------------------------------------
 
 
