@@ -22,6 +22,8 @@ API_APPS = [
     "grades",
     "pips",
     "promotions",
+    "pay",
+    "training",
     "exports",
 ]
 

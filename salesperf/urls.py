@@ -25,6 +25,8 @@ urlpatterns = [
     path("grades/", include("apps.grades.urls")),
     path("pips/", include("apps.pips.urls")),
     path("promotions/", include("apps.promotions.urls")),
+    path("pay/", include("apps.pay.urls")),
+    path("training/", include("apps.training.urls")),
     path("exports/", include("apps.exports.urls")),
     path("dashboard/", include("apps.dashboards.urls")),
     path("login/", SignInView.as_view(), name="login"),

@@ -50,8 +50,10 @@ LOCAL_APPS = [
     "apps.reviews",
     "apps.grades",
     "apps.reminders",
+    "apps.pay",
     "apps.pips",
     "apps.promotions",
+    "apps.training",
     "apps.exports",
     "apps.dashboards",
 ]
