@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.choices import JobTitle
 from apps.accounts.models import ApiToken, EmployeeProfile, Team, User
 from apps.core.choices import Role
-from apps.core.services import audit_record, audit_value
+from apps.core.services import audit_record, audit_value, require_known_fields
 from apps.core.versions import check_version
 
 PROFILE_FIELDS = (
@@ -129,9 +129,7 @@ def user_update(
 ) -> User:
     check_version(user, expected_version)
     allowed = {"first_name", "last_name", "email", "role", "team", "is_active"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    require_known_fields(fields, allowed)
     profile = dict(profile or {})
     errors: dict[str, list[str]] = {}
     if "role" in fields:

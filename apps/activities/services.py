@@ -15,6 +15,7 @@ from apps.activities.models import Activity
 from apps.core.dates import check_business_date
 from apps.core.ownership import resolve_owner
 from apps.core.permissions import require
+from apps.core.services import require_known_fields
 from apps.core.versions import check_version
 from apps.customers.models import Customer
 from apps.leads.models import Lead
@@ -171,9 +172,7 @@ def activity_update(*, actor, activity: Activity, expected_version=None, **field
     """Change a logged activity (its owner stays)."""
     check_version(activity, expected_version)
     require(permissions.may_write(actor), permissions.write_denied_message())
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    require_known_fields(fields, EDITABLE_FIELDS)
     data = {name: getattr(activity, name) for name in EDITABLE_FIELDS}
     data_before = dict(data)
     data.update(fields)

@@ -1,7 +1,11 @@
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core.models import AuditEntry, Heartbeat
 
@@ -14,6 +18,16 @@ def audit_value(value):
     if value is None or isinstance(value, bool | int | str):
         return value
     return str(value)
+
+
+def require_known_fields(fields: Iterable[str], *allowed: Iterable[str]) -> None:
+    """Refuse a write that names a field outside ``allowed`` (one or more collections of names):
+    a ``ValidationError`` with "This field cannot be changed here." under each such field, in
+    name order. A service calls it before writing anything."""
+    permitted = set().union(*allowed) if allowed else set()
+    unknown = sorted(set(fields) - permitted)
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
 
 
 def audit_record(*, actor, action: str, target, subject_user=None, changes=None, reason=""):

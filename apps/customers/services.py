@@ -21,7 +21,7 @@ from apps.core.kpi_facts import kpi_facts_changed
 from apps.core.ownership import resolve_owner
 from apps.core.permissions import require
 from apps.core.quarters import quarter_of
-from apps.core.services import audit_record, audit_value
+from apps.core.services import audit_record, audit_value, require_known_fields
 from apps.core.text import normalise_company, normalise_email, normalise_phone
 from apps.core.versions import check_version
 from apps.customers import permissions
@@ -172,9 +172,7 @@ def customer_update(*, actor, customer: Customer, expected_version=None, **field
         "notes",
         "owner",
     }
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    require_known_fields(fields, allowed)
     errors: dict[str, list[str]] = {}
     data = dict(fields)
     for key in ("company_size", "notes"):
@@ -433,9 +431,7 @@ def contact_update(*, actor, contact: Contact, expected_version=None, **fields) 
     check_version(contact, expected_version)
     require(permissions.may_write(actor), permissions.write_denied_message())
     allowed = {"name", "title", "phone", "email", "is_primary"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    require_known_fields(fields, allowed)
     errors: dict[str, list[str]] = {}
     data = dict(fields)
     _validate_contact(data, errors)
@@ -626,9 +622,7 @@ def health_report_update(
         "issue_resolution_hours",
         "notes",
     }
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    require_known_fields(fields, allowed)
     data = {name: getattr(report, name) for name in allowed}
     data.update(fields)
     data["notes"] = data["notes"] or ""
@@ -738,9 +732,7 @@ def insight_update(
     check_version(insight, expected_version)
     require(permissions.may_write(actor), permissions.write_denied_message())
     allowed = {"title", "kind", "source", "industry", "body", "leads", "customers"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    require_known_fields(fields, allowed)
     errors: dict[str, list[str]] = {}
     data = dict(fields)
     for key in ("leads", "customers"):
@@ -796,9 +788,7 @@ def feedback_update(
     check_version(feedback, expected_version)
     require(permissions.may_write(actor), permissions.write_denied_message())
     allowed = {"summary", "detail", "status"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    require_known_fields(fields, allowed)
     errors: dict[str, list[str]] = {}
     if "summary" in fields:
         fields["summary"] = (fields["summary"] or "").strip()

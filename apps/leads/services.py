@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from apps.accounts.models import User
 from apps.core.ownership import OwnerMessages, assignable_owners, resolve_owner
 from apps.core.permissions import require
-from apps.core.services import audit_record, audit_value
+from apps.core.services import audit_record, audit_value, require_known_fields
 from apps.core.text import normalise_company, normalise_email, normalise_phone
 from apps.core.versions import check_version
 from apps.customers import services as customer_services
@@ -99,9 +99,7 @@ class RubricUpdate:
 
 def rubric_validate(*, rubric: GradingRubric, values: dict) -> dict:
     """The rubric's numbers after applying ``values``, or ``ValidationError`` naming the fields."""
-    unknown = set(values) - set(RUBRIC_FIELDS)
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    require_known_fields(values, RUBRIC_FIELDS)
     errors: dict[str, list[str]] = {}
     new = {name: getattr(rubric, name) for name in RUBRIC_FIELDS}
     for name, value in values.items():
@@ -366,9 +364,7 @@ def lead_update(
     """Change an open lead's fields; its rubric grade is recomputed (an override stays)."""
     check_version(lead, expected_version)
     _require_writer(actor)
-    unknown = set(fields) - set(LEAD_FIELDS)
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    require_known_fields(fields, LEAD_FIELDS)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     _require_open(lead)
     values = {name: getattr(lead, name) for name in LEAD_FIELDS if name != "owner"}

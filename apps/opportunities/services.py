@@ -18,7 +18,7 @@ from apps.core.dates import check_business_date
 from apps.core.kpi_facts import kpi_facts_changed
 from apps.core.ownership import OwnerMessages, resolve_owner
 from apps.core.permissions import SELLING_ROLES, is_rep, require
-from apps.core.services import audit_record, audit_value
+from apps.core.services import audit_record, audit_value, require_known_fields
 from apps.core.versions import check_version
 from apps.customers.models import Customer
 from apps.opportunities import permissions, selectors
@@ -290,9 +290,7 @@ def opportunity_update(
         permissions.can_change_opportunity(actor, opportunity),
         _("You may not change this opportunity."),
     )
-    unknown = set(fields) - set(OPPORTUNITY_FIELDS) - set(TERMS_FIELDS)
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    require_known_fields(fields, OPPORTUNITY_FIELDS, TERMS_FIELDS)
     errors: dict[str, list[str]] = {}
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
@@ -767,9 +765,7 @@ def risk_update(*, actor, risk: Risk, expected_version=None, **fields) -> Risk:
     require(
         permissions.can_change_part(actor, risk), _("You may not change risks of this opportunity.")
     )
-    unknown = set(fields) - set(RISK_FIELDS)
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    require_known_fields(fields, RISK_FIELDS)
     values = {name: fields.get(name, getattr(risk, name)) for name in RISK_FIELDS}
     values["description"] = (values["description"] or "").strip()
     values["mitigation"] = (values["mitigation"] or "").strip()

@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Team, User
 from apps.core.choices import Role
 from apps.core.models import AuditEntry
-from apps.core.services import audit_record, audit_value
+from apps.core.services import audit_record, audit_value, require_known_fields
 from apps.core.versions import check_version
 from apps.performance import periods
 from apps.performance.choices import CYCLE_KPIS, Cycle, Kpi
@@ -508,11 +508,7 @@ def cycle_update(*, actor, cycle, expected_version, **fields) -> ReviewCycle:
     once any review of the cycle is finalised; the scores of the others follow them."""
     check_version(cycle, expected_version)
     _require_hr(actor, _("Only HR and admins change review cycles."))
-    unknown = set(fields) - set(CYCLE_UPDATE_FIELDS)
-    if unknown:
-        raise ValidationError(
-            {name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
-        )
+    require_known_fields(fields, CYCLE_UPDATE_FIELDS)
     cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
     values = {name: getattr(cycle, name) for name in CYCLE_UPDATE_FIELDS}
     values.update(fields)
@@ -632,11 +628,7 @@ def annual_scheme_update(*, actor, scheme, expected_version, **fields) -> Annual
     used it keep the version they recorded."""
     check_version(scheme, expected_version)
     _require_hr(actor, _("Only HR and admins set annual weight schemes."))
-    unknown = set(fields) - set(SCHEME_UPDATE_FIELDS)
-    if unknown:
-        raise ValidationError(
-            {name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
-        )
+    require_known_fields(fields, SCHEME_UPDATE_FIELDS)
     scheme = AnnualScheme.objects.select_for_update().get(pk=scheme.pk)
     values = {name: getattr(scheme, name) for name in SCHEME_UPDATE_FIELDS}
     values.update(fields)
