@@ -63,6 +63,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Scorecards"), "scorecards:scorecard-list", EVERYONE, PERFORMANCE),
     NavItem(_("Targets"), "performance:target-list", EVERYONE, PERFORMANCE),
     NavItem(_("Weight schemes"), "performance:scheme-list", MANAGERS_AND_UP, PERFORMANCE),
+    NavItem(_("Weights what-if"), "dashboards:weights-whatif", ORGANISATION_WIDE, PERFORMANCE),
     NavItem(_("Reviews"), "reviews:review-list", EVERYONE, PERFORMANCE),
     NavItem(_("Review cycles"), "reviews:cycle-list", ORGANISATION_WIDE, PERFORMANCE),
     NavItem(_("Satisfaction surveys"), "surveys:survey-list", MANAGERS_AND_UP, PERFORMANCE),

@@ -10,9 +10,10 @@ class DashboardsConfig(AppConfig):
     def ready(self):
         from apps.core import home
         from apps.core.choices import Role
-        from apps.dashboards import company, views
+        from apps.dashboards import company, reminder_rules, views
 
         company.register_builtin_panels()
+        reminder_rules.register()
         home.register(Role.REP, views.RepDashboardView.as_view())
         home.register(Role.MANAGER, views.TeamDashboardView.as_view())
         company_view = views.CompanyDashboardView.as_view()

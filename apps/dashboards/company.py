@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from apps.dashboards import calculations, charts, selectors
 from apps.dashboards.panels import CompanyOverview, Panel, register_company_panel
 from apps.grades.selectors import distribution_summary
+from apps.pay import selectors as pay_selectors
+from apps.pay.models import PayRun
+from apps.pay.permissions import may_run_pay
 from apps.reviews.choices import CycleStatus, ReviewStatus
 from apps.reviews.models import ReviewCycle
 from apps.reviews.selectors import cycle_progress
@@ -202,6 +205,23 @@ def reviews_panel(overview: CompanyOverview) -> Panel | None:
     )
 
 
+def pay_panel(overview: CompanyOverview) -> Panel | None:
+    """HR and admins: the latest pay run's status and total, per team, with a link to it
+    (two queries: the run, then the totals)."""
+    if not may_run_pay(overview.user):
+        return None
+    run = PayRun.objects.visible_to(overview.user).order_by("-period_start", "-pk").first()
+    if run is None:
+        return None
+    rows, grand = pay_selectors.team_totals(run, overview.user)
+    return Panel(
+        key="pay",
+        title=_("Performance pay"),
+        template="pay/dashboard_panel.html",
+        context={"run": run, "teams": rows, "total": grand},
+    )
+
+
 def register_builtin_panels() -> None:
     register_company_panel("totals", totals_panel)
     register_company_panel("teams", teams_panel)
@@ -209,3 +229,4 @@ def register_builtin_panels() -> None:
     register_company_panel("missing", missing_panel)
     register_company_panel("grades", grades_panel, after="distribution")
     register_company_panel("reviews", reviews_panel, after="totals")
+    register_company_panel("pay", pay_panel, after="grades")

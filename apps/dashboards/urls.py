@@ -10,4 +10,5 @@ urlpatterns = [
     path("team/", views.TeamDashboardView.as_view(), name="team"),
     path("company/", views.CompanyDashboardView.as_view(), name="company"),
     path("review-meeting/", views.ReviewMeetingView.as_view(), name="review-meeting"),
+    path("weights-what-if/", views.WeightsWhatIfView.as_view(), name="weights-whatif"),
 ]

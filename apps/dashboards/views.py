@@ -33,16 +33,27 @@ from django.views.generic import TemplateView
 from apps.accounts.models import User
 from apps.core.choices import Role
 from apps.core.formatting import format_number, format_percent
+from apps.core.mixins import ServiceFormView
 from apps.core.permissions import is_manager
 from apps.core.scoping import sees_everything
-from apps.dashboards import calculations, charts, selectors
+from apps.dashboards import calculations, charts, selectors, whatif
+from apps.dashboards.forms import KPI_PREFIXES, WeightsWhatIfForm, next_period_start
 from apps.dashboards.panels import CompanyOverview, company_panels
 from apps.leads.choices import Grade, LeadSource
 from apps.opportunities.choices import OPEN_STAGES, Stage
 from apps.performance.calculations import DEFAULT_CAP
-from apps.performance.choices import Cycle, Kpi
-from apps.performance.periods import MONTH, QUARTER, add_months, parse_period, period_containing
+from apps.performance.choices import CYCLE_PERIOD_KIND, Cycle, Kpi
+from apps.performance.periods import (
+    MONTH,
+    QUARTER,
+    Period,
+    add_months,
+    parse_period,
+    period_containing,
+)
+from apps.performance.permissions import can_configure
 from apps.performance.selectors import scheme_for_period, schemes_with_items
+from apps.performance.services import clean_scheme_items, weight_scheme_create
 
 #: How each KPI's value reads (rates are in percent units).
 KPI_UNITS = {
@@ -581,3 +592,195 @@ class ReviewMeetingView(LoginRequiredMixin, TemplateView):
                 unit="score",
             ),
         }
+
+
+# --- The weights what-if -------------------------------------------------------------------
+
+#: The ids of the publish form's fields (the draft form on the same page has the plain ones).
+PUBLISH_AUTO_ID = "id_publish_%s"
+
+
+class WeightsWhatIfView(ServiceFormView):
+    """SPEC §2.4/§2.7, keeping the model honest: a draft weight scheme of a cycle (pre-filled
+    with the version in force in the period) tried on a past period's stored scorecards
+    (``?cycle=monthly&period=2026-10&compare=1&weight_<kpi>=…``, a read: GET), showing how
+    each rep's score and grade would move; then "Publish as a new version" (POST) creates the
+    next scheme version through :func:`apps.performance.services.weight_scheme_create`, which
+    validates and audits it. HR and admins only (403 otherwise)."""
+
+    template_name = "dashboards/whatif.html"
+    form_class = WeightsWhatIfForm
+    write_rule = can_configure
+    #: The scheme in force in the period the blank form is pre-filled from.
+    scheme = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_configure(request.user):
+            raise PermissionDenied(_("Only HR and admins try out and publish KPI weights."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self):
+        params = self.request.POST if self.request.method == "POST" else self.request.GET
+        self.cycle = params.get("cycle") or Cycle.MONTHLY
+        if self.cycle not in Cycle.values:
+            raise Http404(_("Unknown cycle."))
+        self.today = timezone.localdate()
+        self.publishing = self.request.method == "POST"
+        self.comparing = not self.publishing and "compare" in self.request.GET
+
+    # --- the forms ------------------------------------------------------------------------
+
+    def requested_period(self):
+        """The period a GET names (``?period=``) when it is a past period of the cycle, else the
+        last complete one."""
+        last = whatif.last_complete_period(self.cycle, self.today)
+        try:
+            period = parse_period(self.request.GET.get("period", "").strip())
+        except ValueError:
+            return last
+        kind = CYCLE_PERIOD_KIND[self.cycle]
+        if period.kind != kind or period.last_day >= self.today:
+            return last
+        return period
+
+    def get_initial(self):
+        if self.publishing or self.comparing:
+            return {}
+        period = self.requested_period()
+        self.scheme, items = whatif.scheme_in_force_items(self.cycle, period)
+        initial = {"period": period.key}
+        initial.update(
+            WeightsWhatIfForm.initial_from_items(
+                [
+                    {"kpi": i.kpi, "weight": i.weight, "target": i.target, "cap": i.cap}
+                    for i in items
+                ]
+            )
+        )
+        return initial
+
+    def get_form_kwargs(self):
+        kwargs = {
+            "initial": self.get_initial(),
+            "cycle": self.cycle,
+            "today": self.today,
+            "publishing": self.publishing,
+        }
+        if self.publishing:
+            kwargs.update(data=self.request.POST, auto_id=PUBLISH_AUTO_ID)
+        elif self.comparing:
+            kwargs["data"] = self.request.GET
+        return kwargs
+
+    # --- the comparison -------------------------------------------------------------------
+
+    def draft(self, form):
+        """``(period, items)`` of a bound form whose draft is valid, else ``None``; the scheme
+        rules (weights summing to 100, targets, caps) are those of the scheme create service,
+        and their messages go on the form."""
+        if not form.is_bound:
+            return None
+        form.is_valid()
+        draft_fields = ["period", *(n for n in form.fields if n.split("_", 1)[0] in KPI_PREFIXES)]
+        if any(name in form.errors for name in draft_fields):
+            return None
+        errors: dict = {}
+        items = clean_scheme_items(self.cycle, form.items(), errors)
+        if errors:
+            shown = {str(message) for message in form.non_field_errors()}
+            for messages_ in errors.values():
+                fresh = [message for message in messages_ if str(message) not in shown]
+                if fresh:
+                    form.add_error(None, fresh)
+            return None
+        return form.cleaned_data["period"], items
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        draft = self.draft(form)
+        context.update(
+            cycle=self.cycle,
+            cycle_label=Cycle(self.cycle).label,
+            cycles=Cycle.choices,
+            comparing=form.is_bound,
+            scheme_in_force=self.scheme,
+            draft_form=form,
+            publish_form=None,
+            result=None,
+            chart=None,
+        )
+        if self.publishing:
+            # The editable draft rows show what was posted; the publish form is ``form``.
+            context["draft_form"] = WeightsWhatIfForm(
+                self.request.POST, cycle=self.cycle, today=self.today
+            )
+            context["publish_form"] = form
+        if draft is None:
+            period = form.cleaned_data.get("period") if form.is_bound else None
+            context["period"] = period if isinstance(period, Period) else self.requested_period()
+            return context
+        period, items = draft
+        result = whatif.whatif_for_period(
+            user=self.request.user, cycle=self.cycle, period=period, draft=items
+        )
+        context.update(period=period, result=result, chart=self.delta_chart(result))
+        if not self.publishing:
+            context["publish_form"] = WeightsWhatIfForm(
+                cycle=self.cycle,
+                today=self.today,
+                publishing=True,
+                auto_id=PUBLISH_AUTO_ID,
+                initial={
+                    **{name: form.cleaned_data.get(name) for name in form.fields},
+                    "period": period.key,
+                    "effective_from": next_period_start(self.cycle, self.today),
+                    "notes": _("Weights revisited with the what-if on %(period)s.")
+                    % {"period": period.key},
+                },
+            )
+        return context
+
+    def delta_chart(self, result):
+        rows = [row for row in result.rows if row.delta is not None]
+        if not rows:
+            return None
+        return charts.bar(
+            _("Score change by rep"),
+            items=[
+                (
+                    str(row.rep),
+                    row.delta,
+                    reverse("scorecards:scorecard-detail", args=[row.card_id]),
+                )
+                for row in rows
+            ],
+            unit="score",
+            label_header=_("Rep"),
+            value_header=_("Score change"),
+        )
+
+    # --- publishing -----------------------------------------------------------------------
+
+    def perform_service(self, form):
+        data = form.cleaned_data
+        return weight_scheme_create(
+            actor=self.request.user,
+            cycle=self.cycle,
+            effective_from=data["effective_from"],
+            items=form.items(),
+            name=data["name"],
+            notes=data["notes"],
+        )
+
+    def get_success_message(self, result):
+        return _(
+            "Version %(version)s of the %(cycle)s scheme published; it applies from %(date)s."
+        ) % {
+            "version": result.version,
+            "cycle": result.get_cycle_display().lower(),
+            "date": result.effective_from.isoformat(),
+        }
+
+    def get_success_url(self, result=None):
+        return reverse("performance:scheme-detail", kwargs={"pk": result.pk})

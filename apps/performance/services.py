@@ -109,7 +109,7 @@ def parse_period_key(value, field: str, errors: dict, *, kind: str | None = None
 # -- weight schemes ---------------------------------------------------------------------------
 
 
-def _clean_scheme_items(cycle: str, items, errors: dict) -> list[dict]:
+def clean_scheme_items(cycle: str, items, errors: dict) -> list[dict]:
     """Validated items (``kpi``, ``weight``, ``target``, ``cap``); messages under ``items`` and
     ``weights`` (the sum)."""
     problems: list[str] = []
@@ -213,7 +213,7 @@ def weight_scheme_create(
     name = (name or "").strip()
     if len(name) > 120:
         errors["name"] = [_("A name has at most 120 characters.")]
-    cleaned = _clean_scheme_items(cycle, items, errors)
+    cleaned = clean_scheme_items(cycle, items, errors)
     latest = None
     if "cycle" not in errors:
         latest = (

@@ -113,6 +113,31 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
+def scheme_score(
+    values: dict, items: list[SchemeItem], rep_targets: dict | None = None
+) -> tuple[dict, Decimal | None]:
+    """Score KPI ``values`` under a scheme's ``items`` (SPEC §2.4): each KPI against its target
+    (the rep-specific one in ``rep_targets`` when there is one, else the item's), then the
+    weighted mean over the defined KPIs. Returns ``({kpi: (target, score, weight)}, score)``;
+    the score is ``None`` without items or when no weighed KPI is defined."""
+    rep_targets = rep_targets or {}
+    scored, scores, weights = {}, {}, {}
+    for item in items:
+        target = rep_targets.get(item.kpi)
+        if target is None:
+            target = item.target
+        score = kpi_score(
+            values.get(item.kpi),
+            target,
+            item.cap,
+            negative_is_zero=item.kpi in NEGATIVE_IS_ZERO_KPIS,
+        )
+        scores[item.kpi] = score
+        weights[item.kpi] = item.weight
+        scored[item.kpi] = (target, score, item.weight)
+    return scored, (weighted_score(scores, weights) if items else None)
+
+
 def scorecard_figures(
     raw: RawFigures,
     *,
@@ -138,23 +163,16 @@ def scorecard_figures(
         Kpi.NEW_CUSTOMERS: targets.new_customers_target,
         Kpi.COLLECTION_RATE: targets.collection_rate_target,
     }
-    kpi_scores, scores, weights = {}, {}, {}
-    for item in items:
-        value = values.get(item.kpi)
-        target = rep_specific.get(item.kpi)
-        if target is None:
-            target = item.target
-        score = kpi_score(
-            value, target, item.cap, negative_is_zero=item.kpi in NEGATIVE_IS_ZERO_KPIS
-        )
-        scores[item.kpi] = score
-        weights[item.kpi] = item.weight
-        kpi_scores[str(item.kpi)] = {
-            "value": _text(value),
+    scored, score = scheme_score(values, items, rep_specific)
+    kpi_scores = {
+        str(kpi): {
+            "value": _text(values.get(kpi)),
             "target": _text(target),
-            "score": _text(score),
-            "weight": _text(item.weight),
+            "score": _text(kpi_value_score),
+            "weight": _text(weight),
         }
+        for kpi, (target, kpi_value_score, weight) in scored.items()
+    }
     return {
         "sales": money(raw.sales),
         "new_customer_sales": money(raw.new_customer_sales),
@@ -175,7 +193,7 @@ def scorecard_figures(
         "team_collaboration": raw.team_collaboration,
         "capability_growth": raw.capability_growth,
         "kpi_scores": kpi_scores,
-        "score": weighted_score(scores, weights) if items else None,
+        "score": score,
     }
 
 
