@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
+import signal
 import uuid
 from dataclasses import dataclass
 
@@ -108,6 +110,7 @@ def rule_run(*, code: str, today: datetime.date | None = None, send_emails: bool
     today = today or timezone.localdate()
     row = _rule_row(code)
     definition = registry[code]
+    rule_runs_recover()
     run = RuleRun.objects.create(rule=row, run_for=today)
     if not row.enabled:
         run.skipped = True
@@ -118,6 +121,7 @@ def rule_run(*, code: str, today: datetime.date | None = None, send_emails: bool
         ctx = RunContext(today=today, calendar=load_calendar(), params=row.effective_params())
         candidates = list(definition.candidates(ctx))
         run.created = _create(row, definition, candidates, run)
+        _crash_point("reminders_created")
         run.closed = _close_resolved(row, definition, ctx, candidates)
         run.emailed = reminders_send_emails(rule=row) if send_emails else 0
     except Exception as exc:
@@ -128,6 +132,41 @@ def rule_run(*, code: str, today: datetime.date | None = None, send_emails: bool
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def _crash_point(name: str) -> None:
+    """Crash tests only: with ``SALESPERF_CRASH_AT=<name>`` in its environment, the process
+    kills itself with SIGKILL here (see apps/scorecards/services.py ``_crash_point``)."""
+    if os.environ.get("SALESPERF_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def run_lease_seconds() -> int:
+    """How long a rule run may take (settings.REMINDER_RUN_LEASE_SECONDS overrides): a run not
+    finished by then was cut short — its worker died — and the run lock has expired too."""
+    return int(getattr(settings, "REMINDER_RUN_LEASE_SECONDS", RUN_LOCK_SECONDS))
+
+
+def rule_runs_recover(*, now: datetime.datetime | None = None) -> int:
+    """Mark failed, with the reason, every rule run started more than ``run_lease_seconds()``
+    ago and never finished (its worker died); returns how many. Called before every run.
+
+    Nothing else needs repairing: what the dead run created stays and counts once — the next
+    run of the rule creates no second reminder (the natural key is unique and inserts ignore
+    conflicts) and sends only the e-mails nobody claimed (a claimed e-mail is never sent
+    again: one that was claimed but not sent when the worker died is lost, never doubled)."""
+    now = now or timezone.now()
+    seconds = run_lease_seconds()
+    return RuleRun.objects.filter(
+        finished_at__isnull=True, started_at__lt=now - datetime.timedelta(seconds=seconds)
+    ).update(
+        finished_at=now,
+        error=_(
+            "The run did not finish within %(minutes)s minutes (worker lost); the next run "
+            "completes its work."
+        )
+        % {"minutes": max(1, seconds // 60)},
+    )
 
 
 def _create(row: ReminderRule, definition, candidates: list, run: RuleRun) -> int:

@@ -9,7 +9,10 @@ from apps.reminders import services
 
 
 def _locked(name: str, work):
-    token = services.lock_acquire(name)
+    """Run ``work`` under the named lock. The lock lasts as long as a run may (a worker killed
+    mid-run leaves a lock that expires when its run is marked failed, see
+    ``services.rule_runs_recover``)."""
+    token = services.lock_acquire(name, seconds=services.run_lease_seconds())
     if token is None:
         return {"skipped": "locked"}
     try:

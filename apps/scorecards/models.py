@@ -141,6 +141,14 @@ class RecomputeChunk(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     rep_ids = models.JSONField(_("reps"), default=list)
+    #: When the chunk was (last) handed to the queue: a chunk never leased long after this was
+    #: lost before a worker took it (killed between creating and queueing it) and is queued again.
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    #: Set when a worker takes the chunk; a chunk not done when its lease runs out (a worker
+    #: that died mid-chunk) is queued again by the watchdog, up to a number of attempts.
+    leased_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     class Meta:

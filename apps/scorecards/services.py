@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import signal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import InterfaceError, OperationalError, connections, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -427,6 +430,50 @@ def scorecards_refresh_stale() -> int:
 
 
 # --- Jobs ---------------------------------------------------------------------------------
+#
+# A job makes progress or is recovered, whatever process dies when:
+#
+# - claiming a job and creating its chunks is one transaction (no job is "running" without
+#   chunks); every chunk records when it was handed to the queue (``queued_at``);
+# - a worker takes a chunk with a conditional UPDATE (not done, no live lease, attempts left)
+#   that sets a lease and counts an attempt; the chunk's scorecards, its "done" mark, the
+#   job's progress and, for the last chunk, the job's end commit together;
+# - the watchdog (``scorecards.watchdog``, every minute) queues again every chunk whose lease
+#   ran out (a worker died mid-chunk) or that was never taken long after it was queued (lost
+#   before or in the queue), restarts a queued job nobody started, and fails a job whose chunk
+#   used up its attempts, with the reason; a redelivered start re-queues what is missing;
+# - the chunk task is acknowledged late and rejected back to the queue when its worker dies,
+#   and its hard time limit is shorter than the lease, so a live worker never loses its lease.
+#
+# A failing chunk rolls back: the scorecards it would have rewritten stay as they were (chunks
+# done before keep their fresh ones), and a failed job runs nothing more.
+
+#: Hard and soft time limits of one chunk task (seconds); a chunk runs a constant number of
+#: queries, so this is generous. The lease outlives the hard limit.
+CHUNK_TIME_LIMIT = 5 * 60
+CHUNK_SOFT_TIME_LIMIT = CHUNK_TIME_LIMIT - 30
+#: A chunk is tried at most this many times (worker lost, time limit, database gone away).
+DEFAULT_MAX_ATTEMPTS = 3
+#: Errors worth another attempt; any other error fails the job at once (it would repeat).
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+
+
+def lease_seconds() -> int:
+    """How long a worker holds a chunk (settings.SCORECARD_LEASE_SECONDS overrides); also how
+    long a queued chunk or job may wait untaken before the watchdog queues it again."""
+    return int(getattr(settings, "SCORECARD_LEASE_SECONDS", CHUNK_TIME_LIMIT + 60))
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "SCORECARD_CHUNK_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+
+
+def _crash_point(name: str) -> None:
+    """Crash tests only (tests/scorecards/test_crash.py): with ``SALESPERF_CRASH_AT=<name>`` in
+    its environment, the process kills itself with SIGKILL here, like a worker that is killed
+    or loses its machine at that moment. Without the variable: one dictionary lookup."""
+    if os.environ.get("SALESPERF_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def recompute_job_create(*, period_key: str, requested_by=None) -> RecomputeJob:
@@ -439,57 +486,134 @@ def recompute_job_create(*, period_key: str, requested_by=None) -> RecomputeJob:
     return job
 
 
-def recompute_job_start(*, job_id: int) -> list[int]:
-    """Claim a queued job and split its reps into numbered chunks; returns the numbers to run.
-
-    Only one worker wins the claim (``status`` queued -> running); a job already claimed or
-    finished returns no chunks, so a redelivered task is harmless.
-    """
-    claimed = RecomputeJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
-    )
-    if claimed != 1:
-        return []
+def _chunks_of(job_id: int, now: datetime.datetime) -> list[RecomputeChunk]:
     rep_ids = list(selectors.scorecard_reps().values_list("pk", flat=True))
     size = chunk_size()
-    chunks = [
-        RecomputeChunk(job_id=job_id, number=number, rep_ids=rep_ids[start : start + size])
+    return [
+        RecomputeChunk(
+            job_id=job_id, number=number, rep_ids=rep_ids[start : start + size], queued_at=now
+        )
         for number, start in enumerate(range(0, len(rep_ids), size), start=1)
     ]
-    with transaction.atomic():
-        RecomputeChunk.objects.bulk_create(chunks)
-        RecomputeJob.objects.filter(pk=job_id).update(total_chunks=len(chunks))
+
+
+def _create_chunks(job_id: int, now: datetime.datetime) -> list[int]:
+    """Split the reps into numbered chunks of a claimed job (once: a second call finds them)."""
+    chunks = _chunks_of(job_id, now)
+    RecomputeChunk.objects.bulk_create(chunks, ignore_conflicts=True)
+    RecomputeJob.objects.filter(pk=job_id).update(total_chunks=len(chunks))
     if not chunks:
         _finish_if_complete(job_id)
     return [chunk.number for chunk in chunks]
 
 
+def recompute_job_start(*, job_id: int) -> list[int]:
+    """Claim a queued job and split its reps into numbered chunks; returns the numbers to run.
+
+    Only one worker wins the claim (``status`` queued -> running), and the claim and the
+    chunks commit together: a job is never running without its chunks. A job already claimed
+    or finished returns no chunks (see :func:`recompute_job_resume` for a redelivered start).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = RecomputeJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=now
+        )
+        if claimed != 1:
+            return []
+        numbers = _create_chunks(job_id, now)
+    _crash_point("claimed")
+    return numbers
+
+
+def recompute_job_resume(*, job_id: int) -> list[int]:
+    """A start delivered again for a running job (its worker died before queueing every chunk):
+    the numbers of the chunks to queue again — not done and not under a live lease. Queueing a
+    chunk twice is harmless (the lease lets one worker run it; a done chunk is skipped)."""
+    now = timezone.now()
+    with transaction.atomic():
+        job = (
+            RecomputeJob.objects.select_for_update()
+            .filter(pk=job_id, status=JobStatus.RUNNING)
+            .first()
+        )
+        if job is None:
+            return []
+        if not job.chunks.exists():  # claimed by a worker that died before making chunks
+            return _create_chunks(job_id, now)
+        pending = job.chunks.filter(done_at__isnull=True).filter(
+            Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+        )
+        numbers = list(pending.values_list("number", flat=True))
+        pending.update(queued_at=now)
+        _finish_if_complete(job_id)
+    return numbers
+
+
 def recompute_job_run_chunk(*, job_id: int, number: int) -> None:
     """Recompute one chunk of a running job and count it done; the last chunk finishes the job.
 
-    The chunk's scorecards and its "done" mark commit together, and only a chunk not yet
-    done counts (a redelivered chunk recomputes harmlessly and counts once). Progress is an
-    atomic ``F()`` increment, so any number of workers may run chunks at once. A failure marks
-    the job failed with the error (the chunk's previous scorecards stay).
+    The worker first takes the chunk's lease (a conditional UPDATE: not done, no live lease,
+    attempts left) — a chunk done, held by a live worker or out of attempts is left alone, so
+    a redelivered or re-queued chunk runs and counts once. The chunk's scorecards, its "done"
+    mark, the job's progress (an atomic ``F()`` increment, so any number of workers may run
+    chunks at once) and the job's end commit together. A transient error (database gone
+    away, soft time limit) gives the lease back for the watchdog to retry; any other error
+    fails the job at once with the reason. Either way the chunk's previous scorecards stay.
     """
-    job = RecomputeJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).first()
-    chunk = RecomputeChunk.objects.filter(job_id=job_id, number=number).first()
-    if job is None or chunk is None:
+    now = timezone.now()
+    if not RecomputeJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).exists():
         return
+    taken = (
+        RecomputeChunk.objects.filter(
+            job_id=job_id, number=number, done_at__isnull=True, attempts__lt=max_attempts()
+        )
+        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+        .update(
+            leased_until=now + datetime.timedelta(seconds=lease_seconds()),
+            attempts=F("attempts") + 1,
+        )
+    )
+    if taken != 1:
+        return
+    _crash_point("mid_chunk")
+    chunk = RecomputeChunk.objects.select_related("job").get(job_id=job_id, number=number)
     try:
         with transaction.atomic():
-            scorecards_recompute(period_key=job.period_key, rep_ids=chunk.rep_ids)
+            scorecards_recompute(period_key=chunk.job.period_key, rep_ids=chunk.rep_ids)
+            _crash_point("mid_upsert")
             first_time = RecomputeChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(
-                done_at=timezone.now()
+                done_at=timezone.now(), leased_until=None
             )
             if first_time:
                 RecomputeJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
                     done_chunks=F("done_chunks") + 1
                 )
-    except Exception as error:
-        recompute_job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
+                _finish_if_complete(job_id)
+    except (*TRANSIENT_ERRORS, SoftTimeLimitExceeded) as error:
+        _chunk_failed(chunk, error, retry=True)
         raise
-    _finish_if_complete(job_id)
+    except Exception as error:
+        _chunk_failed(chunk, error, retry=False)
+        raise
+
+
+def _error_text(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _chunk_failed(chunk: RecomputeChunk, error: BaseException, *, retry: bool) -> None:
+    """Record the chunk's error; give its lease back for the watchdog to retry (a transient
+    error with attempts left) or fail the job with the reason."""
+    text = _error_text(error)
+    RecomputeChunk.objects.filter(pk=chunk.pk).update(last_error=text, leased_until=timezone.now())
+    attempts = RecomputeChunk.objects.filter(pk=chunk.pk).values_list("attempts", flat=True)
+    if retry and attempts.first() < max_attempts():
+        return
+    recompute_job_fail(
+        job_id=chunk.job_id,
+        error=_("Chunk %(number)s failed: %(error)s") % {"number": chunk.number, "error": text},
+    )
 
 
 def _finish_if_complete(job_id: int) -> None:
@@ -502,6 +626,76 @@ def recompute_job_fail(*, job_id: int, error: str) -> None:
     RecomputeJob.objects.filter(pk=job_id).exclude(status=JobStatus.DONE).update(
         status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
     )
+
+
+@dataclass
+class WatchdogReport:
+    """What one watchdog round found: the jobs to start again, the chunks to queue again
+    (``(job_id, number)``) and the jobs it failed."""
+
+    restart: list[int] = field(default_factory=list)
+    requeue: list[tuple[int, int]] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def recompute_watchdog(*, now: datetime.datetime | None = None) -> WatchdogReport:
+    """Recover stuck jobs (run every minute by ``scorecards.watchdog``):
+
+    - a chunk of a running job not done whose lease ran out (its worker died) with attempts
+      left and not queued since, or never taken ``lease_seconds()`` after it was queued (lost
+      before or in the queue), is queued again (``queued_at`` is moved first by a conditional
+      UPDATE, so two watchdogs at once queue it once);
+    - a chunk whose lease ran out with no attempt left fails its job: "Chunk 3 failed 3 times:
+      <last error, or worker lost>";
+    - a running job without chunks gets them; a job queued ``lease_seconds()`` ago that nobody
+      claimed is started again (its start message was lost);
+    - a running job whose chunks are all done is finished.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=lease_seconds())
+    report = WatchdogReport()
+    report.restart = list(
+        RecomputeJob.objects.filter(status=JobStatus.QUEUED, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    running = RecomputeJob.objects.filter(status=JobStatus.RUNNING)
+    for job_id in running.filter(chunks__isnull=True, started_at__lt=cutoff).values_list(
+        "pk", flat=True
+    ):
+        report.requeue += [(job_id, n) for n in recompute_job_resume(job_id=job_id)]
+    pending = RecomputeChunk.objects.filter(job__status=JobStatus.RUNNING, done_at__isnull=True)
+    lease_ran_out = Q(leased_until__lt=now)
+    never_taken = Q(leased_until__isnull=True) & (Q(queued_at__lt=cutoff) | Q(queued_at=None))
+    exhausted = pending.filter(lease_ran_out, attempts__gte=max_attempts())
+    for chunk in exhausted.order_by("job_id", "number"):
+        if chunk.job_id in report.failed:
+            continue
+        reason = chunk.last_error or _("worker lost")
+        recompute_job_fail(
+            job_id=chunk.job_id,
+            error=_("Chunk %(number)s failed %(attempts)s times: %(reason)s")
+            % {"number": chunk.number, "attempts": chunk.attempts, "reason": reason},
+        )
+        report.failed.append(chunk.job_id)
+    # A lease that ran out is queued again once (not again while the message waits in the
+    # queue), and again if no worker took it ``lease_seconds()`` later.
+    not_requeued = Q(queued_at=None) | Q(queued_at__lte=F("leased_until")) | Q(queued_at__lt=cutoff)
+    stuck = pending.filter(
+        (lease_ran_out & Q(attempts__lt=max_attempts()) & not_requeued) | never_taken
+    ).exclude(job_id__in=report.failed)
+    for chunk_id, job_id, number, queued_at in stuck.values_list(
+        "pk", "job_id", "number", "queued_at"
+    ):
+        moved = RecomputeChunk.objects.filter(pk=chunk_id, queued_at=queued_at).update(
+            queued_at=now
+        )
+        if moved:
+            report.requeue.append((job_id, number))
+    running.filter(done_chunks__gte=F("total_chunks"), total_chunks__gt=0).update(
+        status=JobStatus.DONE, finished_at=now
+    )
+    return report
 
 
 def recompute_periods_for(day: datetime.date) -> list[str]:

@@ -295,7 +295,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     (VAR_DIR / "results").mkdir(parents=True, exist_ok=True)
     _default_result_backend = f"file://{VAR_DIR / 'results'}"
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A lost message comes back after this: it must outlive the longest hard time limit (a task
+    # still running would otherwise be delivered twice). Stuck chunks are recovered by the
+    # watchdogs within their lease (SCORECARD_LEASE_SECONDS, PAY_CHUNK_LEASE_SECONDS), long before.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_TASK_TIME_LIMIT", 30 * 60) + 5 * 60
+    }
     _default_result_backend = CELERY_BROKER_URL
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", _default_result_backend)
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -315,10 +320,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "core-heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
+    "scorecards-watchdog": {"task": "scorecards.watchdog", "schedule": 60.0},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # --- Product settings --------------------------------------------------------------------------
+#: Seconds a worker holds a recompute chunk; the watchdog queues again a chunk not done by then
+#: (it must stay above the chunk task's 300 s hard limit).
+SCORECARD_LEASE_SECONDS = env_int("SCORECARD_LEASE_SECONDS", 6 * 60)
+SCORECARD_CHUNK_MAX_ATTEMPTS = env_int("SCORECARD_CHUNK_MAX_ATTEMPTS", 3)
+#: A reminder rule run not finished after this long is marked failed (its worker died).
+REMINDER_RUN_LEASE_SECONDS = env_int("REMINDER_RUN_LEASE_SECONDS", 30 * 60)
 #: First month of the fiscal year (1 = January). Quarters and years start from it (SPEC §2.1).
 SALESPERF_FISCAL_YEAR_START_MONTH = env_int("SALESPERF_FISCAL_YEAR_START_MONTH", 1)
 #: Business dates (signing, payment, delivery, activity, period ...) are refused outside
@@ -353,6 +365,7 @@ SALESPERF_DEMO_BUILDERS = [
     "apps.grades.demo.build",
     "apps.pips.demo.build",
     "apps.promotions.demo.build",
+    "apps.training.demo.build",
     "apps.exports.demo.build",
     "apps.reminders.demo.build",
 ]
