@@ -562,3 +562,42 @@ def case_delete(*, actor, case: SalesCase, expected_version=None) -> None:
     check_version(case, expected_version)
     _require_case_editor(actor, case)
     case.delete()
+
+
+# --- training done (called by apps.training) -------------------------------------------------
+
+
+@transaction.atomic
+def learning_record_training(
+    *, rep_ids, title: str, on: datetime.date, evidence: str, skill: str = "", notes: str = ""
+) -> int:
+    """Log a completed training (a proposed workshop or course, :mod:`apps.training`) as a
+    course in the learning log of each person of ``rep_ids``, dated ``on``. Idempotent: a
+    person who already has an entry with this ``evidence`` gets no second one. The caller has
+    checked who may do it. Returns how many entries were created."""
+    rep_ids = sorted(set(rep_ids))
+    if not rep_ids:
+        return 0
+    have = set(
+        LearningEntry.objects.filter(rep_id__in=rep_ids, evidence=evidence).values_list(
+            "rep_id", flat=True
+        )
+    )
+    skill = skill if skill in Skill.values else ""
+    rows = [
+        LearningEntry(
+            rep_id=rep_id,
+            kind=LearningKind.COURSE,
+            skill=skill,
+            title=title[:200],
+            on=on,
+            evidence=evidence[:500],
+            notes=notes,
+        )
+        for rep_id in rep_ids
+        if rep_id not in have
+    ]
+    LearningEntry.objects.bulk_create(rows)
+    if rows:
+        kpi_facts_changed(rep_ids=[row.rep_id for row in rows], on_date=on)
+    return len(rows)

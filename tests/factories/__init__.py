@@ -22,3 +22,4 @@ from tests.factories.reviews import *  # noqa: F401,F403,E402
 from tests.factories.sales import *  # noqa: F401,F403,E402
 from tests.factories.scorecards import *  # noqa: F401,F403,E402
 from tests.factories.surveys import *  # noqa: F401,F403,E402
+from tests.factories.training import *  # noqa: F401,F403,E402
