@@ -10,6 +10,14 @@ the refresh of one rep-period, and prints as its LAST line one JSON object:
 bare_sql_s, ratio, queries, single_refresh_s, single_refresh_queries, single_refresh_pct,
 generate_s, peak_rss_mb``. Each timing is the best of ``--repeat`` runs (default 2).
 ``--managers N`` adds N active managers who own nothing: they get scorecards too.
+
+``--workers 1,2,4`` then (or, with ``--only-workers``, instead) times a whole recompute job
+whose chunks (``--chunk-size``, default: everyone getting a scorecard / max(4, N) rounded up)
+are run by 1, 2 and 4 separate worker processes sharing one queue, each with its own database
+connection (see :mod:`apps.scorecards.bench_workers`), and adds ``workers`` (seconds per
+count), ``speedup`` (against the smallest count), ``chunks``, ``chunk_size`` and the details
+``workers_*`` to the JSON (``recompute_chunks`` keeps the single-process job's chunk count).
+Not on an in-memory SQLite database, which other processes cannot open.
 """
 
 import json
@@ -24,7 +32,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.performance.periods import MONTH, parse_period, period_containing
-from apps.scorecards import bench, services
+from apps.scorecards import bench, bench_workers, selectors, services
 from apps.scorecards.models import RecomputeJob, Scorecard
 from apps.scorecards.selectors import local_midnight
 
@@ -59,6 +67,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reuse", action="store_true", help="Measure data kept by an earlier --keep run."
         )
+        parser.add_argument(
+            "--workers",
+            help="Also time the job run by this many worker processes each (e.g. 1,2,4).",
+        )
+        parser.add_argument(
+            "--chunk-size",
+            type=int,
+            help="Scorecards per chunk for --workers (default: everyone / max(4, N), rounded up).",
+        )
+        parser.add_argument(
+            "--only-workers",
+            action="store_true",
+            help="Skip the single-process measurement: only the --workers timings.",
+        )
 
     def handle(self, *args, **options):
         if options["reps"] < 1 or options["orders"] < 1:
@@ -70,6 +92,7 @@ class Command(BaseCommand):
             period = parse_period(key)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        counts = self.worker_counts(options)
         call_command("migrate", verbosity=0)
         if options["reuse"] and bench.bench_rep_ids():
             generated = {"generate_s": None}
@@ -83,8 +106,11 @@ class Command(BaseCommand):
                 managers=options["managers"],
             )
             self.stdout.write(f"  generated in {generated['generate_s']} s")
+        repeat = max(1, options["repeat"])
         try:
-            result = self.measure(period, repeat=max(1, options["repeat"]))
+            result = {} if options["only_workers"] else self.measure(period, repeat=repeat)
+            if counts:
+                result = self.measure_workers(period, counts, options, repeat, result)
         finally:
             if not options["keep"]:
                 self.stdout.write("Dropping the generated data ...")
@@ -100,6 +126,46 @@ class Command(BaseCommand):
             "peak_rss_mb": peak_rss_mb(),
         }
         self.stdout.write(json.dumps(result))
+
+    def worker_counts(self, options) -> list[int]:
+        if not options["workers"]:
+            if options["only_workers"] or options["chunk_size"] is not None:
+                raise CommandError("--only-workers and --chunk-size need --workers.")
+            return []
+        try:
+            counts = bench_workers.parse_counts(options["workers"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        if options["chunk_size"] is not None and options["chunk_size"] < 1:
+            raise CommandError("--chunk-size must be at least 1.")
+        if not bench_workers.shareable_database(connection.settings_dict):
+            raise CommandError(
+                "--workers needs a database other processes can open (PostgreSQL or an SQLite "
+                "file), not an in-memory SQLite database."
+            )
+        return counts
+
+    def measure_workers(self, period, counts, options, repeat, result) -> dict:
+        people = selectors.scorecard_reps().count()
+        size = options["chunk_size"] or bench_workers.default_chunk_size(people, counts)
+        self.stdout.write(
+            f"Recomputing {period.key} with {', '.join(map(str, counts))} worker process(es), "
+            f"{people} scorecards in chunks of {size} ..."
+        )
+        try:
+            measured = bench_workers.measure_workers(
+                period_key=period.key,
+                counts=counts,
+                chunk_size=size,
+                repeat=repeat,
+                write=self.stdout.write,
+            )
+        except bench_workers.WorkerError as error:
+            raise CommandError(str(error)) from error
+        if "chunks" in result:
+            result["recompute_chunks"] = result.pop("chunks")
+        result.setdefault("scorecards", Scorecard.objects.filter(period_key=period.key).count())
+        return {**result, **measured}
 
     def measure(self, period, *, repeat: int) -> dict:
         last_year = period.same_period_last_year()
