@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy
 from apps.core.permissions import is_admin, is_hr
 from apps.grades.filters import GradeFilter
 from apps.grades.models import AnnualGrade
+from apps.pay.choices import MissingInput
+from apps.pay.filters import PayStatementFilter
+from apps.pay.models import PayStatement
 from apps.performance.choices import Kpi
 from apps.scorecards.filters import ScorecardFilter
 from apps.scorecards.models import Scorecard
@@ -176,6 +179,68 @@ def _scorecard_columns() -> list[Column]:
     return columns
 
 
+# --- pay ---------------------------------------------------------------------------------
+
+
+def _pay_rows(user):
+    return (
+        PayStatement.objects.visible_to(user)
+        .select_related("run", "person", "team")
+        .order_by("-run__period_start", "team__name", "person__username", "pk")
+    )
+
+
+def _missing(statement) -> str:
+    labels = dict(MissingInput.choices)
+    return "; ".join(str(labels.get(code, code)) for code in statement.missing or [])
+
+
+CENT = Decimal("0.01")
+
+
+def _exact(name):
+    """A pay component, kept exact (up to 10 decimals), without its trailing zeros."""
+
+    def read(statement):
+        value = getattr(statement, name)
+        if value is None:
+            return None
+        cents = value.quantize(CENT)
+        return cents if cents == value else value.normalize()
+
+    return read
+
+
+def _pay_columns() -> list[Column]:
+    yes, no = _("Yes"), _("No")
+    return [
+        Column(_("Month"), lambda s: s.run.period_key),
+        Column(_("Run status"), lambda s: s.run.get_status_display()),
+        Column(_("Policy version"), lambda s: s.run.policy_version, NUMBER),
+        Column(_("Person"), lambda s: _name(s.person)),
+        Column(_("Username"), lambda s: s.person.username),
+        Column(_("Team"), lambda s: s.team.name if s.team_id else ""),
+        Column(_("Monthly performance-pay standard"), _field("performance_pay_standard"), MONEY),
+        Column(_("Monthly base salary"), _field("base_salary"), MONEY),
+        Column(_("Monthly score"), _field("quantitative_score"), NUMBER),
+        Column(_("Monthly score applied"), _field("quantitative_applied"), NUMBER),
+        Column(_("Quarterly review score"), _field("qualitative_score"), NUMBER),
+        Column(_("Quarter of the review"), _field("qualitative_period")),
+        Column(_("Quarterly score applied"), _field("qualitative_applied"), NUMBER),
+        Column(_("Customer satisfaction"), _field("satisfaction"), NUMBER),
+        Column(_("Quarter of the satisfaction"), _field("satisfaction_period")),
+        Column(_("Satisfaction bonus earned"), lambda s: yes if s.satisfaction_met else no),
+        Column(_("Base performance pay"), _exact("base_pay"), MONEY),
+        Column(_("Performance bonus"), _exact("performance_bonus"), MONEY),
+        Column(_("Capability bonus"), _exact("capability_bonus"), MONEY),
+        Column(_("Satisfaction bonus"), _exact("satisfaction_bonus"), MONEY),
+        Column(_("Performance pay"), _field("computed_total"), MONEY),
+        Column(_("Adjustments"), _field("adjustments"), MONEY),
+        Column(_("Total"), _field("total"), MONEY),
+        Column(_("Missing inputs"), _missing),
+    ]
+
+
 register(
     Dataset(
         key="grades",
@@ -194,5 +259,16 @@ register(
         columns=_scorecard_columns,
         filterset_class=ScorecardFilter,
         may_export=hr_or_admin,
+    )
+)
+register(
+    Dataset(
+        key="pay",
+        label=gettext_lazy("Performance pay"),
+        rows=_pay_rows,
+        columns=_pay_columns,
+        filterset_class=PayStatementFilter,
+        may_export=hr_or_admin,
+        denied_message=gettext_lazy("Only HR and admins may export pay."),
     )
 )

@@ -52,6 +52,7 @@ class PayPolicy(models.Model):
         _("satisfaction bonus threshold"), default=choices.DEFAULT_SATISFACTION_THRESHOLD, **PERCENT
     )
     satisfaction_bonus_rate = models.DecimalField(
+        # xgettext:no-python-format
         _("satisfaction bonus (% of base salary)"),
         default=choices.DEFAULT_SATISFACTION_BONUS_RATE,
         **PERCENT,

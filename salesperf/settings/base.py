@@ -329,6 +329,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 #: (it must stay above the chunk task's 300 s hard limit).
 SCORECARD_LEASE_SECONDS = env_int("SCORECARD_LEASE_SECONDS", 6 * 60)
 SCORECARD_CHUNK_MAX_ATTEMPTS = env_int("SCORECARD_CHUNK_MAX_ATTEMPTS", 3)
+#: Performance pay (apps/pay): people per computation chunk; seconds a worker holds a chunk
+#: before the watchdog queues it again.
+PAY_CHUNK_SIZE = env_int("PAY_CHUNK_SIZE", 1000)
+PAY_CHUNK_LEASE_SECONDS = env_int("PAY_CHUNK_LEASE_SECONDS", 600)
 #: A reminder rule run not finished after this long is marked failed (its worker died).
 REMINDER_RUN_LEASE_SECONDS = env_int("REMINDER_RUN_LEASE_SECONDS", 30 * 60)
 #: First month of the fiscal year (1 = January). Quarters and years start from it (SPEC §2.1).
@@ -365,6 +369,7 @@ SALESPERF_DEMO_BUILDERS = [
     "apps.grades.demo.build",
     "apps.pips.demo.build",
     "apps.promotions.demo.build",
+    "apps.pay.demo.build",
     "apps.training.demo.build",
     "apps.exports.demo.build",
     "apps.reminders.demo.build",

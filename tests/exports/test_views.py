@@ -143,7 +143,7 @@ def test_an_unknown_format_is_refused(client_as, cast):
 
 
 def test_an_unknown_dataset_is_not_found(client_as, cast):
-    response = client_as(cast.hr).get(DOWNLOAD, {"dataset": "pay", "format": "csv"})
+    response = client_as(cast.hr).get(DOWNLOAD, {"dataset": "salaries", "format": "csv"})
     assert response.status_code == 404
 
 

@@ -1,0 +1,275 @@
+"""Synthetic people for ``bench_pay``: generate, measure, drop.
+
+Every generated row is tagged (user names ``bench_pay_*``, the team "Bench pay team", the review
+cycle "Bench pay cycle", pay runs opened by ``bench_pay_hr``) so that :func:`drop` removes
+exactly them. Rows are written with batched ``bulk_create`` (a few tables of N rows each).
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.accounts.models import EmployeeProfile, Team, User
+from apps.core.choices import Role
+from apps.core.models import AuditEntry
+from apps.pay.models import PayAdjustment, PayRun, PayRunChunk, PayStatement
+from apps.pay.services import latest_quarter_key
+from apps.performance import periods
+from apps.reviews.choices import CycleKind, ReviewStatus
+from apps.reviews.models import Review, ReviewCycle
+from apps.scorecards.models import Scorecard
+
+PREFIX = "bench_pay_"
+REP_PREFIX = PREFIX + "rep_"
+HR_USERNAME = PREFIX + "hr"
+TEAM_NAME = "Bench pay team"
+CYCLE_NAME = "Bench pay cycle"
+BATCH = 2000
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def generate(*, reps: int, period: periods.Period, seed: int = 1) -> dict:
+    """``reps`` reps with a profile (P 3,000-8,000, salary 6,000-15,000), a monthly scorecard
+    of ``period`` (score 40-130, every 20th missing), a finalised review of the latest quarter
+    ending by the month's end (every 10th missing) and that quarter's scorecard with a
+    satisfaction (70-100, every 15th missing); and the HR person who runs the bench."""
+    rng = random.Random(seed)
+    quarter = periods.parse_period(latest_quarter_key(period), business_range=False)
+    now = timezone.now()
+    with transaction.atomic():
+        team, _created = Team.objects.get_or_create(name=TEAM_NAME)
+        User.objects.create(username=HR_USERNAME, password="!", role=Role.HR)
+        User.objects.bulk_create(
+            [
+                User(username=f"{REP_PREFIX}{i}", password="!", role=Role.REP, team=team)
+                for i in range(1, reps + 1)
+            ],
+            batch_size=BATCH,
+        )
+        ids = bench_rep_ids()
+        EmployeeProfile.objects.bulk_create(
+            [
+                EmployeeProfile(
+                    user_id=pk,
+                    monthly_performance_pay=Decimal(rng.randrange(300_000, 800_000)) / 100,
+                    monthly_base_salary=Decimal(rng.randrange(600_000, 1_500_000)) / 100,
+                )
+                for pk in ids
+            ],
+            batch_size=BATCH,
+        )
+        cards = [
+            Scorecard(
+                rep_id=pk,
+                period_key=period.key,
+                period_kind=periods.MONTH,
+                period_start=period.start,
+                period_end=period.end,
+                score=Decimal(rng.randrange(4000, 13000)) / 100,
+                computed_at=now,
+            )
+            for i, pk in enumerate(ids)
+            if i % 20
+        ]
+        cards += [
+            Scorecard(
+                rep_id=pk,
+                period_key=quarter.key,
+                period_kind=periods.QUARTER,
+                period_start=quarter.start,
+                period_end=quarter.end,
+                customer_satisfaction=Decimal(rng.randrange(7000, 10000)) / 100,
+                computed_at=now,
+            )
+            for i, pk in enumerate(ids)
+            if i % 15
+        ]
+        Scorecard.objects.bulk_create(cards, batch_size=BATCH)
+        cycle = ReviewCycle.objects.create(
+            name=CYCLE_NAME, kind=CycleKind.QUARTER, period_key=quarter.key, seed="bench"
+        )
+        Review.objects.bulk_create(
+            [
+                Review(
+                    cycle=cycle,
+                    person_id=pk,
+                    status=ReviewStatus.FINALISED,
+                    score=Decimal(rng.randrange(5000, 11000)) / 100,
+                    finalised_at=now,
+                )
+                for i, pk in enumerate(ids)
+                if i % 10
+            ],
+            batch_size=BATCH,
+        )
+    if _is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {"reps": len(ids)}
+
+
+def bench_rep_ids() -> list[int]:
+    return list(
+        User.objects.filter(username__startswith=REP_PREFIX)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def bench_hr():
+    return User.objects.filter(username=HR_USERNAME).first()
+
+
+def drop() -> None:
+    """Delete every generated row: the bench runs (with their chunks, statements and
+    adjustments), reviews, scorecards, profiles, audit entries and people. Raw deletes: the
+    rows never reach Python."""
+    people = User.objects.filter(username__startswith=PREFIX)
+    ids = people.values("pk")
+    runs = PayRun.objects.filter(opened_by__username=HR_USERNAME).values("pk")
+    querysets = [
+        PayAdjustment.objects.filter(Q(run__in=runs) | Q(person__in=ids)),
+        PayStatement.objects.filter(Q(run__in=runs) | Q(person__in=ids)),
+        PayRunChunk.objects.filter(run__in=runs),
+        AuditEntry.objects.filter(Q(actor__in=ids) | Q(subject_user__in=ids)),
+        Review.objects.filter(Q(person__in=ids) | Q(cycle__name=CYCLE_NAME)),
+        Scorecard.objects.filter(rep__in=ids),
+        EmployeeProfile.objects.filter(user__in=ids),
+    ]
+    with transaction.atomic():
+        for queryset in querysets:
+            queryset._raw_delete(queryset.db)
+        PayRun.objects.filter(pk__in=[row["pk"] for row in runs]).delete()
+        ReviewCycle.objects.filter(name=CYCLE_NAME).delete()
+        User.objects.filter(username=HR_USERNAME).delete()  # created one by one: signals ran
+        people._raw_delete(people.db)
+        Team.objects.filter(name=TEAM_NAME, members__isnull=True).delete()
+
+
+# --- The yardsticks ----------------------------------------------------------------------------
+
+#: The same inputs the chunk reads (P, salary, the month's score, the latest finalised quarterly
+#: review by the month's end and its quarter, the latest quarter satisfaction by then and its
+#: quarter) as one bare SELECT; LATERAL joins on PostgreSQL.
+BARE_SQL_POSTGRES = """
+SELECT u.id, u.team_id, p.monthly_performance_pay, p.monthly_base_salary, m.score,
+       r.score, r.period_key, s.customer_satisfaction, s.period_key
+FROM accounts_user u
+LEFT JOIN accounts_employeeprofile p ON p.user_id = u.id
+LEFT JOIN scorecards_scorecard m
+       ON m.rep_id = u.id AND m.period_kind = 'month' AND m.period_key = %(key)s
+LEFT JOIN LATERAL (
+    SELECT rv.score, c.period_key FROM reviews_review rv
+    JOIN reviews_reviewcycle c ON c.id = rv.cycle_id
+    WHERE rv.person_id = u.id AND rv.status = 'finalised' AND c.kind = 'quarter'
+      AND c.period_key <= %(quarter)s AND rv.score IS NOT NULL
+    ORDER BY c.period_key DESC, rv.id DESC LIMIT 1
+) r ON true
+LEFT JOIN LATERAL (
+    SELECT q.customer_satisfaction, q.period_key FROM scorecards_scorecard q
+    WHERE q.rep_id = u.id AND q.period_kind = 'quarter' AND q.period_end <= %(end)s
+      AND q.customer_satisfaction IS NOT NULL
+    ORDER BY q.period_end DESC LIMIT 1
+) s ON true
+WHERE u.is_active AND u.role IN ('rep', 'manager')
+ORDER BY u.id
+"""
+
+BARE_SQL_OTHER = """
+SELECT u.id, u.team_id, p.monthly_performance_pay, p.monthly_base_salary, m.score,
+  (SELECT rv.score FROM reviews_review rv JOIN reviews_reviewcycle c ON c.id = rv.cycle_id
+    WHERE rv.person_id = u.id AND rv.status = 'finalised' AND c.kind = 'quarter'
+      AND c.period_key <= %(quarter)s AND rv.score IS NOT NULL
+    ORDER BY c.period_key DESC, rv.id DESC LIMIT 1),
+  (SELECT q.customer_satisfaction FROM scorecards_scorecard q
+    WHERE q.rep_id = u.id AND q.period_kind = 'quarter' AND q.period_end <= %(end)s
+      AND q.customer_satisfaction IS NOT NULL ORDER BY q.period_end DESC LIMIT 1)
+FROM accounts_user u
+LEFT JOIN accounts_employeeprofile p ON p.user_id = u.id
+LEFT JOIN scorecards_scorecard m
+       ON m.rep_id = u.id AND m.period_kind = 'month' AND m.period_key = %(key)s
+WHERE u.is_active AND u.role IN ('rep', 'manager')
+ORDER BY u.id
+"""
+
+
+def run_bare_sql(period: periods.Period) -> int:
+    """Read every input with the bare SELECT; returns the rows fetched."""
+    params = {"key": period.key, "quarter": latest_quarter_key(period), "end": period.end}
+    sql = BARE_SQL_POSTGRES if _is_postgres() else BARE_SQL_OTHER
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return len(cursor.fetchall())
+
+
+#: The pay rows as people read them (the XLSX) and as the database copies them out.
+COPY_COLUMNS = (
+    "u.username, t.name, s.performance_pay_standard, s.base_salary, s.quantitative_score,"
+    " s.qualitative_score, s.qualitative_period, s.satisfaction, s.satisfaction_period,"
+    " s.base_pay, s.performance_bonus, s.capability_bonus, s.satisfaction_bonus,"
+    " s.computed_total, s.adjustments, s.total"
+)
+
+
+def xlsx_columns(column, *, text, money, rate) -> list:
+    """The pay rows' columns for the exports app's XLSX writer: ``column`` is its ``Column``
+    class and ``text``/``money``/``rate`` its kinds (passed in: the exports layer sits above
+    pay, see ``bench_pay``)."""
+
+    def attr(path):
+        def value(record):
+            for name in path.split("."):
+                record = getattr(record, name) if record is not None else None
+            return record
+
+        return value
+
+    return [
+        column("Person", attr("person.username"), text),
+        column("Team", attr("team.name"), text),
+        column("Performance-pay standard", attr("performance_pay_standard"), money),
+        column("Base salary", attr("base_salary"), money),
+        column("Monthly score", attr("quantitative_score"), rate),
+        column("Quarterly review score", attr("qualitative_score"), rate),
+        column("Review quarter", attr("qualitative_period"), text),
+        column("Customer satisfaction", attr("satisfaction"), rate),
+        column("Satisfaction quarter", attr("satisfaction_period"), text),
+        column("Base performance pay", attr("base_pay"), money),
+        column("Performance bonus", attr("performance_bonus"), money),
+        column("Capability bonus", attr("capability_bonus"), money),
+        column("Satisfaction bonus", attr("satisfaction_bonus"), money),
+        column("Performance pay", attr("computed_total"), money),
+        column("Adjustments", attr("adjustments"), money),
+        column("Total", attr("total"), money),
+    ]
+
+
+def statements_for_xlsx(run_id: int):
+    return (
+        PayStatement.objects.filter(run_id=run_id)
+        .select_related("person", "team")
+        .order_by("person_id")
+    )
+
+
+def copy_rows(run_id: int) -> int:
+    """PostgreSQL ``COPY (SELECT the same columns) TO STDOUT``; returns the bytes read."""
+    sql = (
+        f"COPY (SELECT {COPY_COLUMNS} FROM pay_paystatement s"
+        " JOIN accounts_user u ON u.id = s.person_id"
+        " LEFT JOIN accounts_team t ON t.id = s.team_id"
+        f" WHERE s.run_id = {int(run_id)} ORDER BY s.person_id) TO STDOUT"
+    )
+    size = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for data in copy:
+            size += len(data)
+    return size
