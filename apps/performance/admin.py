@@ -7,18 +7,8 @@ or deleted: a change is a new version.
 
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
 from apps.performance.models import PdcaNote, PeriodSetting, Target, WeightScheme, WeightSchemeItem
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class WeightSchemeItemInline(admin.TabularInline):

@@ -3,22 +3,12 @@ check the rules and the version, and write the audit log)."""
 
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
 from apps.pips.models import CoachingSession, Pip
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Pip)
-class PipAdmin(_ReadOnly):
+class PipAdmin(ReadOnlyAdmin):
     list_display = ("person", "status", "start_date", "end_date", "outcome", "extensions")
     list_filter = ("status", "outcome")
     search_fields = ("person__username", "person__first_name", "person__last_name")
@@ -26,7 +16,7 @@ class PipAdmin(_ReadOnly):
 
 
 @admin.register(CoachingSession)
-class CoachingSessionAdmin(_ReadOnly):
+class CoachingSessionAdmin(ReadOnlyAdmin):
     list_display = ("pip", "number", "scheduled_on", "status", "held_on", "escalated_at")
     list_filter = ("status",)
     list_select_related = ("pip", "pip__person")

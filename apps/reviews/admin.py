@@ -3,18 +3,8 @@ check, locking, audit) — the pages and the API — never the admin."""
 
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
 from apps.reviews.models import AnnualScheme, Review, ReviewCycle, ReviewIndicator
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AnnualScheme)
