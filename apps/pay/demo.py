@@ -122,8 +122,8 @@ def build(rng, context: dict) -> list[str]:
     ]
     if adjustments:
         lines.append(
-            f"Pay correction of {closed.period_key}: {len(adjustments)} adjustment(s) in "
-            f"{current.period_key} ({', '.join(str(a.amount) for a in adjustments)})."
+            f"Pay correction of {closed.period_key}: adjustments in {current.period_key} of "
+            f"{', '.join(f'{a.amount:.2f}' for a in adjustments)}."
         )
     else:
         lines.append(f"Pay correction of {closed.period_key}: no late payment changed any pay.")

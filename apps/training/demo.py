@@ -219,6 +219,6 @@ def build(rng, context: dict) -> list[str]:
                 location=text["online"],
             )
     return [
-        f"Training: {result['workshops']} team workshops and {result['individual']} individual "
-        f"proposals; {len(individual)} accepted, {done} workshop done."
+        f"Training proposals: team workshops {result['workshops']}, individual "
+        f"{result['individual']}; accepted {len(individual)}, workshops done {done}."
     ]

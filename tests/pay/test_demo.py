@@ -47,7 +47,7 @@ def test_load_demo_builds_a_closed_and_an_open_run_with_an_adjustment(settings):
     carried = PayStatement.objects.get(run=current, person=adjustment.person)
     assert carried.adjustments == adjustment.amount
     assert carried.total == carried.computed_total + adjustment.amount
-    assert "adjustment(s)" in out.getvalue()
+    assert f"adjustments in {current.period_key} of {adjustment.amount:.2f}." in out.getvalue()
 
     assert demo.build(random.Random(1), {"language": "en"}) == []
     assert PayRun.objects.count() == 2 and PayAdjustment.objects.count() == 1

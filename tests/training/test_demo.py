@@ -19,7 +19,7 @@ def test_demo_proposes_a_workshop_and_individual_courses(cast, language):
     RepFactory(username="rep_b2", team=cast.team_b)
     RepFactory(username="rep_c", team=TeamFactory(name="Charlie"))
     lines = demo.build(random.Random(1), {"language": language, "hr": cast.hr})
-    assert lines and "1 team workshops" in lines[0]
+    assert lines and "team workshops 1," in lines[0]
     workshop = TrainingProposal.objects.get(kind=ProposalKind.TEAM_WORKSHOP)
     assert workshop.status == ProposalStatus.DONE and workshop.team == cast.team_a
     entries = LearningEntry.objects.filter(evidence=f"Training proposal #{workshop.pk}")
@@ -32,5 +32,5 @@ def test_demo_proposes_a_workshop_and_individual_courses(cast, language):
 
 def test_demo_without_people_makes_nothing(db):
     lines = demo.build(random.Random(1), {"language": "en"})
-    assert "0 team workshops" in lines[0]
+    assert "team workshops 0," in lines[0]
     assert not TrainingProposal.objects.exists()
