@@ -11,10 +11,12 @@ sources serve both paths of a recompute:
   subquery, beside the rep's target, the period setting and the weight scheme in force (the
   rules and querysets of :mod:`apps.performance.selectors`), in ONE statement.
 
-For everyone (or many reps) money figures come from one pass over the period's orders; for a
-few reps (a list of at most :data:`FEW_REPS` ids, or the outer row's rep) from the reps' own
-credit rows (indexed by rep) plus their orders without credit rows, so a refresh reads only
-their orders. An order without credit rows counts 100 % for its owner.
+For everyone (``None``, or a list spanning every rep's id) money figures come from one pass
+over the period's orders; for a part of the reps (a chunk of a job, a few reps, or the outer
+row's rep) from the reps' own credit rows (indexed by rep) plus their orders without credit
+rows (by owner), so a chunk reads mostly its own rows and N chunks cost about one pass in
+all; the two parts of a figure run as ONE statement (``UNION ALL``). An order without credit
+rows counts 100 % for its owner.
 
 Money is summed exactly on every backend: amounts are taken in cents and credit percentages
 in hundredths of a percent, multiplied as integers and summed as integers (SQLite would
@@ -209,14 +211,15 @@ def credited_orders(window: Window, reps) -> QuerySet:
     )
 
 
-def sales_sources(window: Window, reps) -> list[Source]:
+def sales_sources(window: Window, reps, *, one_pass: bool | None = None) -> list[Source]:
     """``sales``, ``new_customer_sales`` (customers whose first-ever order, over all reps, is in
     the period) and ``sales_last_year`` (the same period a year earlier), as exact share sums.
     Repeat sales are ``sales − new_customer_sales``.
 
-    Many reps: one pass over the two periods' orders (LEFT JOIN credits). A few: their credit
-    rows (indexed by rep) and their orders without credit rows."""
-    if not _few(reps):
+    ``one_pass`` (default: everyone): one pass over the two periods' orders (LEFT JOIN
+    credits). Otherwise the reps' credit rows (indexed by rep) and their orders without credit
+    rows."""
+    if (reps is None) if one_pass is None else one_pass:
         return [(credited_orders(window, reps), "credit_rep", _sales_sums("", window))]
     credited = OrderCredit.objects.filter(
         _either_period("order__", window), _of_reps("rep", reps)
@@ -264,12 +267,13 @@ def payments_counted(window: Window, reps) -> QuerySet:
     )
 
 
-def collection_sources(window: Window, reps) -> list[Source]:
+def collection_sources(window: Window, reps, *, one_pass: bool | None = None) -> list[Source]:
     """``receivable_due`` (the reps' share of receivables due in the period) and ``collected``
     (their share of the payments against those receivables made before the period ends), as
-    exact share sums. Many reps: receivables and payments joined to credits (LEFT JOIN). A
-    few: credit rows first, then orders without credit rows, as in :func:`sales_sources`."""
-    if not _few(reps):
+    exact share sums. ``one_pass`` (default: everyone): receivables and payments joined to
+    credits (LEFT JOIN). Otherwise credit rows first, then orders without credit rows, as in
+    :func:`sales_sources`."""
+    if (reps is None) if one_pass is None else one_pass:
         return [
             (receivables_due(window, reps), "credit_rep", {"receivable_due": _share_sum("")}),
             (payments_counted(window, reps), "credit_rep", {"collected": _share_sum("")}),
@@ -375,11 +379,13 @@ def retention_sources(window: Window, reps) -> list[Source]:
     return [(customers_at_start(window, reps), "owner", counts)]
 
 
-def kpi_sources(window: Window, reps) -> list[Source]:
-    """Every source of a scorecard's raw figures, for ``reps`` (see above)."""
+def kpi_sources(window: Window, reps, *, one_pass: bool | None = None) -> list[Source]:
+    """Every source of a scorecard's raw figures, for ``reps`` (see above). Money figures come
+    from one pass over the period's orders when ``one_pass`` (default: for everyone), else
+    from the reps' credit rows (by rep) and their orders without credit rows (by owner)."""
     return [
-        *sales_sources(window, reps),
-        *collection_sources(window, reps),
+        *sales_sources(window, reps, one_pass=one_pass),
+        *collection_sources(window, reps, one_pass=one_pass),
         *development_sources(window, reps),
         *retention_sources(window, reps),
     ]
@@ -408,15 +414,41 @@ def _grouped(source: Source):
     return key, queryset.values(key).annotate(**aggregates)
 
 
+def _group_statements(sources: list[Source]) -> list[tuple[str, QuerySet]]:
+    """The ``GROUP BY rep`` queries of ``sources``: the sources of the same figures (a chunk's
+    credit rows and its orders without credit rows) in ONE statement (``UNION ALL``, each
+    part grouped on its own; a rep may come once per part: :func:`add_figures` adds them)."""
+    by_figures: dict[tuple, list] = {}
+    for source in sources:
+        by_figures.setdefault(tuple(source[2]), []).append(_grouped(source))
+    statements = []
+    for (key, first), *others in by_figures.values():
+        first = first.order_by()
+        if others:
+            first = first.union(*(rows.order_by() for _key, rows in others), all=True)
+        statements.append((key, first))
+    return statements
+
+
+def _others_beside(reps: list[int]) -> bool:
+    """Whether anyone getting a scorecard lies outside the id range of ``reps`` (one query): a
+    chunk of part of the reps reads their own credit rows and orders; a chunk of everyone is
+    cheaper as one pass over the period's orders."""
+    if not reps:
+        return True
+    return scorecard_reps().exclude(pk__gte=min(reps), pk__lte=max(reps)).exists()
+
+
 def figures_by_rep(window: Window, *, rep_ids: Iterable[int] | None = None) -> dict:
     """``{rep_id: figures}`` (the raw sums and counts of :func:`kpi_sources`) of everyone
-    (``rep_ids`` None) or of ``rep_ids``: one ``GROUP BY rep`` query per source, so a fixed
-    number of queries whatever the number of reps or orders. A chunk of many reps may bring
-    figures of other reps in its id range: pick the reps you asked for."""
+    (``rep_ids`` None) or of ``rep_ids``: one ``GROUP BY rep`` query per kind of figures (and
+    for ``rep_ids`` one to tell a part of the reps from everyone, :func:`_others_beside`), so a
+    fixed number of queries whatever the number of reps or orders. A chunk of many reps may
+    bring figures of other reps in its id range: pick the reps you asked for."""
     reps = None if rep_ids is None else list(rep_ids)
+    one_pass = reps is None or not _others_beside(reps)
     merged: dict = {}
-    for source in kpi_sources(window, reps):
-        key, rows = _grouped(source)
+    for key, rows in _group_statements(kpi_sources(window, reps, one_pass=one_pass)):
         for row in rows:
             add_figures([row], merged.setdefault(row[key], {}))
     return merged
