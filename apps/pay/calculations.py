@@ -11,6 +11,10 @@ plus ``satisfaction_bonus_rate`` % of the monthly base salary when the latest qu
 satisfaction is at least ``satisfaction_threshold``. Scores are clamped to 0 … ``score_cap``
 (the weight schemes' cap, 120 by default); a missing score counts as 0 for its bonus. Every
 component is kept exact; the sum is rounded to the cent once, at the end (half up).
+
+This module is the reference. On PostgreSQL a pay run computes its statements in the database
+with the same formula restated as SQL (:mod:`apps.pay.sql`); ``tests/pay/test_sql_compute.py``
+holds the two equal field by field, so a change here is a change there too.
 """
 
 from __future__ import annotations

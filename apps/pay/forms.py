@@ -85,7 +85,8 @@ class PayPolicyForm(forms.Form):
     )
     satisfaction_bonus_rate = forms.DecimalField(
         # xgettext:no-python-format
-        label=_("Satisfaction bonus (% of base salary)"), **PERCENT_FIELD
+        label=_("Satisfaction bonus (% of base salary)"),
+        **PERCENT_FIELD,
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})

@@ -204,14 +204,23 @@ class PayStatement(models.Model):
     """One person's pay for one run: every input, every component (exact) and the total
     (rounded once), plus the adjustments for earlier, closed months carried in this run."""
 
+    # No single-column indexes on the keys: ``run`` is led by the unique (run, person)
+    # constraint's index and ``person`` by the (person, run) index; ``team`` is only read
+    # within a run (its page, the totals per team) or beside other filters. Every index is
+    # written for each of a run's thousands of statements.
     run = models.ForeignKey(
-        PayRun, verbose_name=_("pay run"), on_delete=models.CASCADE, related_name="statements"
+        PayRun,
+        verbose_name=_("pay run"),
+        on_delete=models.CASCADE,
+        related_name="statements",
+        db_index=False,
     )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
         on_delete=models.PROTECT,
         related_name="pay_statements",
+        db_index=False,
     )
     #: The person's team when the run computed the statement (teams change; pay stays).
     team = models.ForeignKey(
@@ -221,6 +230,7 @@ class PayStatement(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     performance_pay_standard = models.DecimalField(
         _("monthly performance-pay standard"), null=True, blank=True, **MONEY

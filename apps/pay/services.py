@@ -10,10 +10,12 @@ The computation is a job (:mod:`apps.pay.tasks`, ids in, one call here):
 - :func:`pay_run_start` claims a queued run, splits the people paid into numbered chunks of a
   new *round* and returns them (a redelivered start of a run already computing returns the
   chunks of the current round not yet done);
-- :func:`pay_run_compute_chunk` takes a chunk (a lease and an attempt), reads the inputs of
-  its people in ONE query, applies the pure :func:`apps.pay.calculations.pay_breakdown` per
-  row and writes the statements in ONE upsert; the chunk counts once; the last chunk opens
-  the run for review;
+- :func:`pay_run_compute_chunk` takes a chunk (a lease and an attempt) and computes its
+  statements (:func:`compute_statements`): on PostgreSQL ONE ``INSERT … SELECT … ON
+  CONFLICT`` reads the inputs and computes the pay in the database (:mod:`apps.pay.sql`, the
+  SQL restatement of the pure formula); elsewhere ONE input query, the pure
+  :func:`apps.pay.calculations.pay_breakdown` per row and ONE upsert. The chunk counts once;
+  the last chunk opens the run for review;
 - :func:`pay_run_watchdog` queues again the chunks whose lease ran out (a worker that died)
   and fails the run once a chunk has used up its attempts (the previous statements stay).
 """
@@ -30,8 +32,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery, Sum, TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +43,7 @@ from apps.core.permissions import require
 from apps.core.services import audit_record, audit_value
 from apps.core.versions import check_version
 from apps.pay import calculations, permissions
+from apps.pay import sql as pay_sql
 from apps.pay.calculations import PayInputs, PayTerms
 from apps.pay.choices import MissingInput, PayRunStatus
 from apps.pay.exceptions import PayRunLocked
@@ -408,12 +412,10 @@ def _ids_filter(person_ids):
     return person_ids
 
 
-def input_rows(*, period: period_lib.Period, person_ids, run_id: int | None = None):
-    """ONE query: for each person of ``person_ids``, their team, P and base salary, the month's
-    score, the latest finalised quarterly review ending by the month's end, the latest quarter
-    satisfaction ending by then, and (``run_id``) the sum of the adjustments carried in that
-    run. Correlated subqueries, no per-person query."""
-    from apps.accounts.models import User
+def _input_sources(period: period_lib.Period):
+    """The rows an input is picked from, for the person ``OuterRef("pk")``: the month's
+    scorecard, the finalised quarterly reviews ending by the month's end (latest first) and
+    the quarter scorecards with a satisfaction ending by then (latest first)."""
     from apps.reviews.choices import CycleKind, ReviewStatus
     from apps.reviews.models import Review
     from apps.scorecards.choices import PeriodKind
@@ -435,13 +437,52 @@ def input_rows(*, period: period_lib.Period, person_ids, run_id: int | None = No
         period_end__lte=period.end,
         customer_satisfaction__isnull=False,
     ).order_by("-period_end")
-    annotations = {
-        "quantitative": Subquery(month_card.values("score")[:1]),
-        "qualitative": Subquery(reviews.values("score")[:1]),
-        "qualitative_key": Subquery(reviews.values("cycle__period_key")[:1]),
-        "satisfaction": Subquery(satisfaction.values("customer_satisfaction")[:1]),
-        "satisfaction_key": Subquery(satisfaction.values("period_key")[:1]),
-    }
+    return month_card, reviews, satisfaction
+
+
+def _pair(queryset: QuerySet, value: str, key: str) -> Subquery:
+    """PostgreSQL: the first row's ``value`` and ``key`` as ONE ``text[]`` (one lookup instead
+    of one per column; numeric -> text -> numeric is exact). Never read into Python."""
+    return Subquery(
+        queryset.annotate(
+            pair=Func(
+                Cast(value, TextField()),
+                Cast(key, TextField()),
+                template="ARRAY[%(expressions)s]",
+                output_field=TextField(),
+            )
+        ).values("pair")[:1]
+    )
+
+
+def input_rows(
+    *, period: period_lib.Period, person_ids, run_id: int | None = None, paired: bool = False
+):
+    """ONE query: for each person of ``person_ids``, their team, P and base salary, the month's
+    score, the latest finalised quarterly review ending by the month's end, the latest quarter
+    satisfaction ending by then, and (``run_id``) the sum of the adjustments carried in that
+    run. Correlated subqueries, no per-person query.
+
+    ``paired`` (PostgreSQL, for :func:`compute_statements`): the same people, sources and
+    picks, with the review's score and quarter read by ONE lookup as ``qualitative_pair`` (a
+    ``text[]``) and so the satisfaction and its quarter (``satisfaction_pair``);
+    :mod:`apps.pay.sql` unpacks them."""
+    from apps.accounts.models import User
+
+    month_card, reviews, satisfaction = _input_sources(period)
+    annotations = {"quantitative": Subquery(month_card.values("score")[:1])}
+    if paired:
+        annotations["qualitative_pair"] = _pair(reviews, "score", "cycle__period_key")
+        annotations["satisfaction_pair"] = _pair(
+            satisfaction, "customer_satisfaction", "period_key"
+        )
+    else:
+        annotations.update(
+            qualitative=Subquery(reviews.values("score")[:1]),
+            qualitative_key=Subquery(reviews.values("cycle__period_key")[:1]),
+            satisfaction=Subquery(satisfaction.values("customer_satisfaction")[:1]),
+            satisfaction_key=Subquery(satisfaction.values("period_key")[:1]),
+        )
     fields = [
         "pk",
         "team_id",
@@ -619,6 +660,40 @@ def upsert_statements(rows: list[dict]) -> None:
         cursor.execute(sql, params)
 
 
+def compute_statements(
+    *, run_id: int, period: period_lib.Period, person_ids, terms: PayTerms, now
+) -> int:
+    """Compute and write the statements of ``person_ids`` in run ``run_id``; returns how many.
+
+    PostgreSQL: ONE statement, ``INSERT … SELECT <the pay arithmetic> FROM (<input_rows>) …
+    ON CONFLICT DO UPDATE`` (:mod:`apps.pay.sql`, the SQL restatement of the pure
+    :func:`apps.pay.calculations.pay_breakdown`): the inputs are picked by the very query of
+    :func:`input_rows` and never travel to Python. Other databases: :func:`input_rows`, the pure
+    ``pay_breakdown`` per row and :func:`upsert_statements`. Runs inside the chunk's
+    transaction (the ``SET LOCAL`` below lasts for it)."""
+    connection = _connection()
+    if connection.vendor != "postgresql":
+        rows = input_rows(period=period, person_ids=person_ids, run_id=run_id)
+        statements = [_statement(run_id, row, terms, now) for row in rows]
+        upsert_statements(statements)
+        return len(statements)
+    rows = input_rows(period=period, person_ids=person_ids, run_id=run_id, paired=True)
+    statement, params = pay_sql.compute_statements(
+        table=PayStatement._meta.db_table,
+        inputs=rows.query.get_compiler(connection=connection).as_sql(),
+        terms=terms,
+        run_id=run_id,
+        now=now,
+        quote=connection.ops.quote_name,
+    )
+    with connection.cursor() as cursor:
+        # The statement's estimated cost passes jit_above_cost, and compiling its ~100
+        # expressions takes longer than running them: JIT off for this transaction only.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(statement, params)
+        return cursor.rowcount
+
+
 # --- The job ---------------------------------------------------------------------------------
 
 
@@ -729,17 +804,15 @@ def pay_run_compute_chunk(*, run_id: int, round: int, number: int) -> int:  # no
             period = period_lib.Period(period_lib.MONTH, run.period_start, run.period_end)
             terms = terms_of(run.policy)
             now = timezone.now()
-            statements = [
-                _statement(run.pk, row, terms, now)
-                for row in input_rows(period=period, person_ids=chunk.person_ids, run_id=run.pk)
-            ]
-            upsert_statements(statements)
+            written = compute_statements(
+                run_id=run.pk, period=period, person_ids=chunk.person_ids, terms=terms, now=now
+            )
             PayRunChunk.objects.filter(pk=chunk.pk).update(done_at=now, leased_until=None)
             PayRun.objects.filter(pk=run_id, status=PayRunStatus.COMPUTING).update(
                 done_chunks=F("done_chunks") + 1
             )
             _finish_if_complete(run_id)
-            return len(statements)
+            return written
     except Exception as error:
         _chunk_failed(where, run_id, f"{type(error).__name__}: {error}")
         raise
