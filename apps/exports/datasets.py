@@ -7,19 +7,21 @@ it. A new export (e.g. pay) is one more :func:`register` call, nothing else.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Case, CharField, F, Func, TextField, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.permissions import is_admin, is_hr
 from apps.grades.filters import GradeFilter
 from apps.grades.models import AnnualGrade
-from apps.pay.choices import MissingInput
+from apps.pay.choices import MissingInput, PayRunStatus
 from apps.pay.filters import PayStatementFilter
-from apps.pay.models import PayStatement
+from apps.pay.models import PayRun, PayStatement
 from apps.performance.choices import Kpi
 from apps.scorecards.filters import ScorecardFilter
 from apps.scorecards.models import Scorecard
@@ -27,6 +29,8 @@ from apps.scorecards.models import Scorecard
 #: Kinds of cells: text is neutralised; money, rate (percent units), number and date stay
 #: numbers and dates.
 TEXT, MONEY, RATE, NUMBER, DATE = "text", "money", "rate", "number", "date"
+#: ``apps.accounts.models.CJK`` for PostgreSQL's regular expressions (the characters).
+CJK_PATTERN = "[\u4e00-\u9fff]"
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,74 @@ class Column:
     header: str
     value: Callable[[object], object]
     kind: str = TEXT
+    #: The same value as a Django expression over the dataset's model, when SQL can compute it
+    #: (``F("person__username")``, a ``Case`` of translated labels): a dataset whose every
+    #: column has one is written to XLSX by PostgreSQL (:mod:`apps.exports.xlsx_sql`).
+    expr: object = None
+
+
+class SqlTemplate(Func):
+    """SQL written by hand around expressions: ``{0}``, ``{1}``… in ``template`` are the
+    compiled ``expressions`` (one may appear several times); pass literals as ``Value()``."""
+
+    PLACEHOLDER = re.compile(r"\{(\d+)\}")
+
+    def __init__(self, template: str, *expressions, output_field=None):
+        super().__init__(*expressions, output_field=output_field or TextField())
+        self.sql_template = template
+
+    def as_sql(self, compiler, connection, **extra_context):
+        compiled = [compiler.compile(expression) for expression in self.get_source_expressions()]
+        params: list = []
+
+        def substitute(match):
+            sql, part_params = compiled[int(match.group(1))]
+            params.extend(part_params)
+            return f"({sql})"
+
+        # A literal "%" of the template must reach the driver doubled, like Django's own SQL.
+        return self.PLACEHOLDER.sub(substitute, self.sql_template.replace("%", "%%")), params
+
+
+#: What Python's ``str.strip()`` strips, for ``btrim`` (names are shown stripped).
+PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def display_name(prefix: str):
+    """SQL of ``str(user)`` for the user at ``prefix`` (``"person"``): the full name the way
+    ``User.get_full_name`` writes it (Chinese family name first, no space), else the
+    username."""
+    return SqlTemplate(
+        "COALESCE(NULLIF(CASE WHEN ({1} || {0}) ~ {3}"
+        " THEN btrim({1} || {0}, {4}) ELSE btrim({0} || ' ' || {1}, {4}) END, ''), {2})",
+        F(f"{prefix}__first_name"),
+        F(f"{prefix}__last_name"),
+        F(f"{prefix}__username"),
+        Value(CJK_PATTERN),
+        Value(PY_WHITESPACE),
+        # first name, a space, last name (150 each) or the username (150)
+        output_field=CharField(max_length=301),
+    )
+
+
+def labels(field: str, choices, *, max_length: int):
+    """SQL of ``get_<field>_display()``: the label of the stored value (the value itself, at
+    most ``max_length`` characters, when it has none), in the current language."""
+    whens = [When(**{field: value}, then=Value(str(label))) for value, label in choices]
+    longest = max([max_length, *(len(str(label)) for _value, label in choices)])
+    return Case(*whens, default=F(field), output_field=CharField(max_length=longest))
+
+
+def yes_no(field: str, yes: str, no: str):
+    """SQL of ``yes if <field> else no``."""
+    return Case(
+        When(**{field: True}, then=Value(yes)),
+        default=Value(no),
+        output_field=CharField(max_length=max(len(yes), len(no))),
+    )
 
 
 @dataclass(frozen=True)
@@ -211,33 +283,67 @@ def _exact(name):
     return read
 
 
+def missing_labels(field: str = "missing"):
+    """SQL of :func:`_missing`: the labels of the codes in the JSON list, joined by "; "."""
+    choices = list(MissingInput.choices)
+    whens = " ".join(f"WHEN {{{2 * i + 1}}} THEN {{{2 * i + 2}}}" for i in range(len(choices)))
+    values = [Value(item) for code, label in choices for item in (code, str(label))]
+    # Most lists are empty: no subquery for them.
+    return SqlTemplate(
+        "CASE WHEN jsonb_typeof({0}) = 'array' AND {0} <> '[]'::jsonb THEN"
+        f" (SELECT string_agg(COALESCE(CASE m.code {whens} ELSE m.code END, 'None'), '; '"
+        " ORDER BY m.n) FROM jsonb_array_elements_text({0}) WITH ORDINALITY AS m(code, n)) END",
+        F(field),
+        *values,
+    )
+
+
+STATUS_LENGTH = PayRun._meta.get_field("status").max_length
+
+
 def _pay_columns() -> list[Column]:
     yes, no = _("Yes"), _("No")
+
+    def field(name, header, kind=TEXT, read=None):
+        return Column(header, read or _field(name), kind, F(name))
+
     return [
-        Column(_("Month"), lambda s: s.run.period_key),
-        Column(_("Run status"), lambda s: s.run.get_status_display()),
-        Column(_("Policy version"), lambda s: s.run.policy_version, NUMBER),
-        Column(_("Person"), lambda s: _name(s.person)),
-        Column(_("Username"), lambda s: s.person.username),
-        Column(_("Team"), lambda s: s.team.name if s.team_id else ""),
-        Column(_("Monthly performance-pay standard"), _field("performance_pay_standard"), MONEY),
-        Column(_("Monthly base salary"), _field("base_salary"), MONEY),
-        Column(_("Monthly score"), _field("quantitative_score"), NUMBER),
-        Column(_("Monthly score applied"), _field("quantitative_applied"), NUMBER),
-        Column(_("Quarterly review score"), _field("qualitative_score"), NUMBER),
-        Column(_("Quarter of the review"), _field("qualitative_period")),
-        Column(_("Quarterly score applied"), _field("qualitative_applied"), NUMBER),
-        Column(_("Customer satisfaction"), _field("satisfaction"), NUMBER),
-        Column(_("Quarter of the satisfaction"), _field("satisfaction_period")),
-        Column(_("Satisfaction bonus earned"), lambda s: yes if s.satisfaction_met else no),
-        Column(_("Base performance pay"), _exact("base_pay"), MONEY),
-        Column(_("Performance bonus"), _exact("performance_bonus"), MONEY),
-        Column(_("Capability bonus"), _exact("capability_bonus"), MONEY),
-        Column(_("Satisfaction bonus"), _exact("satisfaction_bonus"), MONEY),
-        Column(_("Performance pay"), _field("computed_total"), MONEY),
-        Column(_("Adjustments"), _field("adjustments"), MONEY),
-        Column(_("Total"), _field("total"), MONEY),
-        Column(_("Missing inputs"), _missing),
+        Column(_("Month"), lambda s: s.run.period_key, TEXT, F("run__period_key")),
+        Column(
+            _("Run status"),
+            lambda s: s.run.get_status_display(),
+            TEXT,
+            labels("run__status", PayRunStatus.choices, max_length=STATUS_LENGTH),
+        ),
+        Column(
+            _("Policy version"), lambda s: s.run.policy_version, NUMBER, F("run__policy_version")
+        ),
+        Column(_("Person"), lambda s: _name(s.person), TEXT, display_name("person")),
+        Column(_("Username"), lambda s: s.person.username, TEXT, F("person__username")),
+        Column(_("Team"), lambda s: s.team.name if s.team_id else "", TEXT, F("team__name")),
+        field("performance_pay_standard", _("Monthly performance-pay standard"), MONEY),
+        field("base_salary", _("Monthly base salary"), MONEY),
+        field("quantitative_score", _("Monthly score"), NUMBER),
+        field("quantitative_applied", _("Monthly score applied"), NUMBER),
+        field("qualitative_score", _("Quarterly review score"), NUMBER),
+        field("qualitative_period", _("Quarter of the review")),
+        field("qualitative_applied", _("Quarterly score applied"), NUMBER),
+        field("satisfaction", _("Customer satisfaction"), NUMBER),
+        field("satisfaction_period", _("Quarter of the satisfaction")),
+        Column(
+            _("Satisfaction bonus earned"),
+            lambda s: yes if s.satisfaction_met else no,
+            TEXT,
+            yes_no("satisfaction_met", yes, no),
+        ),
+        field("base_pay", _("Base performance pay"), MONEY, _exact("base_pay")),
+        field("performance_bonus", _("Performance bonus"), MONEY, _exact("performance_bonus")),
+        field("capability_bonus", _("Capability bonus"), MONEY, _exact("capability_bonus")),
+        field("satisfaction_bonus", _("Satisfaction bonus"), MONEY, _exact("satisfaction_bonus")),
+        field("computed_total", _("Performance pay"), MONEY),
+        field("adjustments", _("Adjustments"), MONEY),
+        field("total", _("Total"), MONEY),
+        Column(_("Missing inputs"), _missing, TEXT, missing_labels()),
     ]
 
 

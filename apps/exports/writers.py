@@ -3,9 +3,11 @@
 * CSV (for machines): a UTF-8 byte order mark first, so Excel and WPS read Chinese correctly;
   plain numbers and ISO dates, the currency named in money headers. Yielded in chunks from
   ``queryset.iterator()``.
-* XLSX (for people): openpyxl's write-only mode, money cells in the organisation's currency
-  format, rates shown as percent, numbers as numbers; written to a temporary file that is then
-  streamed.
+* XLSX (for people): money cells in the organisation's currency format, rates shown as
+  percent, numbers as numbers; written to a temporary file that is then streamed. On
+  PostgreSQL, a dataset whose every column has an ``expr`` is written by the database
+  (:mod:`apps.exports.xlsx_sql`: one ``COPY`` of ready-made rows, ~25× faster); otherwise
+  openpyxl's write-only mode, row by row.
 
 Text cells that a spreadsheet would read as a formula (``=`` ``+`` ``-`` ``@``, tab, carriage
 return) get a leading apostrophe in both; numbers are never touched (−5 stays a number).
@@ -17,9 +19,11 @@ import csv
 import io
 import tempfile
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
 from apps.core.spreadsheets import date_cell, money_cell, money_header, rate_cell
+from apps.exports import xlsx_sql
 from apps.exports.datasets import DATE, MONEY, RATE, TEXT, Column
 from apps.sales.exports import XLSX_CONTENT_TYPE, neutralise_cell
 
@@ -72,6 +76,14 @@ def csv_chunks(queryset, columns: list[Column]):
 def write_xlsx(queryset, columns: list[Column], *, title: str):
     """Write the rows to an anonymous temporary file (deleted when closed) and return it,
     positioned at the start."""
+    alias = getattr(queryset, "db", DEFAULT_DB_ALIAS)  # any iterable of rows, elsewhere
+    if xlsx_sql.supported(columns, connections[alias]):
+        return xlsx_sql.write_xlsx(queryset, columns, title=title)
+    return write_xlsx_openpyxl(queryset, columns, title=title)
+
+
+def write_xlsx_openpyxl(queryset, columns: list[Column], *, title: str):
+    """:func:`write_xlsx` in Python, with openpyxl (any database, any column)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

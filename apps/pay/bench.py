@@ -12,7 +12,9 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.test import RequestFactory
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from apps.accounts.models import EmployeeProfile, Team, User
 from apps.core.choices import Role
@@ -210,63 +212,51 @@ def run_bare_sql(period: periods.Period) -> int:
         return len(cursor.fetchall())
 
 
-#: The pay rows as people read them (the XLSX) and as the database copies them out.
+#: The pay rows as people read them (the XLSX of the pay dataset: its 24 columns) and as the
+#: database copies them out: the same columns, raw (names, codes, the JSON list of missing
+#: inputs), the same joins, month filter and order.
 COPY_COLUMNS = (
-    "u.username, t.name, s.performance_pay_standard, s.base_salary, s.quantitative_score,"
-    " s.qualitative_score, s.qualitative_period, s.satisfaction, s.satisfaction_period,"
-    " s.base_pay, s.performance_bonus, s.capability_bonus, s.satisfaction_bonus,"
-    " s.computed_total, s.adjustments, s.total"
+    "r.period_key, r.status, r.policy_version, u.first_name, u.last_name, u.username, t.name,"
+    " s.performance_pay_standard, s.base_salary, s.quantitative_score, s.quantitative_applied,"
+    " s.qualitative_score, s.qualitative_period, s.qualitative_applied, s.satisfaction,"
+    " s.satisfaction_period, s.satisfaction_met, s.base_pay, s.performance_bonus,"
+    " s.capability_bonus, s.satisfaction_bonus, s.computed_total, s.adjustments, s.total,"
+    " s.missing"
 )
 
 
-def xlsx_columns(column, *, text, money, rate) -> list:
-    """The pay rows' columns for the exports app's XLSX writer: ``column`` is its ``Column``
-    class and ``text``/``money``/``rate`` its kinds (passed in: the exports layer sits above
-    pay, see ``bench_pay``)."""
+def _pay_dataset():
+    # Loaded by name: the exports layer sits above pay (see ``bench_pay``).
+    return import_string("apps.exports.datasets.get")("pay")
 
-    def attr(path):
-        def value(record):
-            for name in path.split("."):
-                record = getattr(record, name) if record is not None else None
-            return record
 
-        return value
-
-    return [
-        column("Person", attr("person.username"), text),
-        column("Team", attr("team.name"), text),
-        column("Performance-pay standard", attr("performance_pay_standard"), money),
-        column("Base salary", attr("base_salary"), money),
-        column("Monthly score", attr("quantitative_score"), rate),
-        column("Quarterly review score", attr("qualitative_score"), rate),
-        column("Review quarter", attr("qualitative_period"), text),
-        column("Customer satisfaction", attr("satisfaction"), rate),
-        column("Satisfaction quarter", attr("satisfaction_period"), text),
-        column("Base performance pay", attr("base_pay"), money),
-        column("Performance bonus", attr("performance_bonus"), money),
-        column("Capability bonus", attr("capability_bonus"), money),
-        column("Satisfaction bonus", attr("satisfaction_bonus"), money),
-        column("Performance pay", attr("computed_total"), money),
-        column("Adjustments", attr("adjustments"), money),
-        column("Total", attr("total"), money),
-    ]
+def xlsx_columns(column=None, **kinds) -> list:
+    """The columns HR's pay export writes (the pay dataset's, in the current language); the
+    arguments (the exports app's ``Column`` class and kinds) are no longer needed."""
+    return _pay_dataset().columns()
 
 
 def statements_for_xlsx(run_id: int):
-    return (
-        PayStatement.objects.filter(run_id=run_id)
-        .select_related("person", "team")
-        .order_by("person_id")
-    )
+    """The run's statements as HR's export gets them: the pay dataset's FilterSet for the
+    run's month, scoped to the bench's HR person, as the export view builds it."""
+    run = PayRun.objects.get(pk=run_id)
+    request = RequestFactory().get("/", {"month": run.period_key})
+    request.user = bench_hr()
+    filterset = _pay_dataset().filterset(request.GET, request)
+    if not filterset.is_valid():
+        raise ValueError(filterset.errors)
+    return filterset.qs
 
 
 def copy_rows(run_id: int) -> int:
     """PostgreSQL ``COPY (SELECT the same columns) TO STDOUT``; returns the bytes read."""
     sql = (
         f"COPY (SELECT {COPY_COLUMNS} FROM pay_paystatement s"
+        " JOIN pay_payrun r ON r.id = s.run_id"
         " JOIN accounts_user u ON u.id = s.person_id"
         " LEFT JOIN accounts_team t ON t.id = s.team_id"
-        f" WHERE s.run_id = {int(run_id)} ORDER BY s.person_id) TO STDOUT"
+        f" WHERE r.period_key = (SELECT period_key FROM pay_payrun WHERE id = {int(run_id)})"
+        " ORDER BY r.period_start DESC, t.name, u.username, s.id) TO STDOUT"
     )
     size = 0
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
