@@ -23,8 +23,6 @@ The computation is a job (:mod:`apps.pay.tasks`, ids in, one call here):
 from __future__ import annotations
 
 import datetime
-import json
-import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
@@ -38,6 +36,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.bulk import upsert_unnest
 from apps.core.models import AuditEntry
 from apps.core.permissions import require
 from apps.core.services import audit_record, audit_value
@@ -578,33 +577,6 @@ def _written_fields() -> list:
     return [f for f in meta.concrete_fields if f is not meta.pk]
 
 
-def _array_type(field, connection) -> str:
-    """``numeric(14, 2)`` -> ``numeric[]``: the column's type without its modifiers (a JSON
-    column travels as text)."""
-    if field.get_internal_type() == "JSONField":
-        return "text[]"
-    return re.sub(r"\s*\([^)]*\)", "", field.db_type(connection)) + "[]"
-
-
-def _element(value) -> str:
-    if value is None:
-        return "NULL"
-    if value is True or value is False:
-        return "t" if value else "f"
-    text = str(value)
-    if isinstance(value, str):
-        text = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
-
-
-def _array_literal(values: list) -> str:
-    """A PostgreSQL array literal (``{"1.50",NULL,"2026-Q3"}``) of ``values``: every element
-    quoted and escaped, NULL for ``None``. Built with plain string operations: 10,000 rows x
-    22 columns cost a fraction of what the driver's element-by-element array adaptation does;
-    the ``::type[]`` cast of the statement parses it."""
-    return "{" + ",".join(map(_element, values)) + "}"
-
-
 def upsert_statements(rows: list[dict]) -> None:
     """Insert or rewrite the statements ``rows`` (column values by attribute name) on (run,
     person), keeping the ids of existing rows.
@@ -627,37 +599,7 @@ def upsert_statements(rows: list[dict]) -> None:
             batch_size=UPSERT_BATCH_SIZE,
         )
         return
-    quote = connection.ops.quote_name
-    meta = PayStatement._meta
-    keys = [meta.get_field(name).column for name in UNIQUE_FIELDS]
-    json_columns = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
-    names = [f"c{i}" for i in range(len(fields))]
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
-        " SELECT "
-        + ", ".join(
-            f"{name}::jsonb" if f.attname in json_columns else name
-            for name, f in zip(names, fields, strict=True)
-        )
-        + f" FROM unnest({', '.join(f'%s::{_array_type(f, connection)}' for f in fields)})"
-        + f" AS u({', '.join(names)})"
-        + f" ON CONFLICT ({', '.join(quote(c) for c in keys)}) DO UPDATE SET "
-        + ", ".join(
-            f"{quote(f.column)} = EXCLUDED.{quote(f.column)}"
-            for f in fields
-            if f.column not in keys
-        )
-    )
-    params = [
-        _array_literal(
-            [json.dumps(row[f.attname]) for row in rows]
-            if f.attname in json_columns
-            else [row[f.attname] for row in rows]
-        )
-        for f in fields
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    upsert_unnest(connection, PayStatement, fields, UNIQUE_FIELDS, rows)
 
 
 def compute_statements(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import re
 import signal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.bulk import upsert_unnest
 from apps.performance import periods as period_lib
 from apps.performance.calculations import growth_target
 from apps.performance.selectors import (
@@ -263,40 +263,10 @@ def _upsert_bulk_create(cards: list[Scorecard]) -> None:
     )
 
 
-def _array_type(field, connection) -> str:
-    """``numeric(16, 2)`` -> ``numeric[]``: the column's type without its modifiers."""
-    return re.sub(r"\s*\([^)]*\)", "", field.db_type(connection)) + "[]"
-
-
 def _upsert_unnest(cards: list[Scorecard]) -> None:
-    """PostgreSQL: ``INSERT ... SELECT * FROM unnest(%s::type[], ...) ON CONFLICT (rep_id,
-    period_key) DO UPDATE SET col = EXCLUDED.col, ...`` with one array parameter per column,
-    so the statement's parameter count is the number of columns, not rows x columns (a
-    multi-row ``VALUES`` hits PostgreSQL's 65,535 bind-parameter limit at about 2,500 rows).
-    The values are those ``bulk_create`` would write (``pre_save`` and ``get_db_prep_save``
-    of each field), and the arrays are of the columns' base types (``varchar[]``,
-    ``numeric[]``): the INSERT then converts each value to its column exactly as a ``VALUES``
-    insert does (a too-long string is an error, not silently cut by a ``varchar(n)`` cast)."""
-    connection = _connection()
-    quote = connection.ops.quote_name
-    fields = _written_fields()
-    meta = Scorecard._meta
-    key_columns = [meta.get_field(name).column for name in UNIQUE_FIELDS]
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
-        f" SELECT * FROM unnest({', '.join(f'%s::{_array_type(f, connection)}' for f in fields)})"
-        f" ON CONFLICT ({', '.join(quote(column) for column in key_columns)}) DO UPDATE SET "
-        + ", ".join(
-            f"{quote(f.column)} = EXCLUDED.{quote(f.column)}"
-            for f in fields
-            if f.column not in key_columns
-        )
-    )
-    params = [
-        [f.get_db_prep_save(f.pre_save(card, True), connection) for card in cards] for f in fields
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    """PostgreSQL: ONE ``INSERT ... SELECT FROM unnest(...) ON CONFLICT (rep_id, period_key) DO
+    UPDATE`` whatever the number of cards (:func:`apps.core.bulk.upsert_unnest`)."""
+    upsert_unnest(_connection(), Scorecard, _written_fields(), UNIQUE_FIELDS, cards)
 
 
 def _clear_stale_marks(*, period_key: str, rep_ids, before: datetime.datetime) -> None:
