@@ -520,6 +520,22 @@ def recompute_job_resume(*, job_id: int) -> list[int]:
     return numbers
 
 
+def _limit_parallel_workers() -> None:
+    """PostgreSQL: let a chunk's queries use at most ``SCORECARD_MAX_PARALLEL_WORKERS`` parallel
+    workers (default 0) for the rest of the transaction. A background job then keeps to one
+    core of the database server and leaves the others to the web requests; a recompute gets
+    its parallelism from chunks on several Celery workers instead. ``None`` leaves the
+    server's own setting."""
+    workers = getattr(settings, "SCORECARD_MAX_PARALLEL_WORKERS", 0)
+    if workers is None:
+        return
+    connection = _connection()
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = %s", [int(workers)])
+
+
 def recompute_job_run_chunk(*, job_id: int, number: int) -> None:
     """Recompute one chunk of a running job and count it done; the last chunk finishes the job.
 
@@ -550,6 +566,7 @@ def recompute_job_run_chunk(*, job_id: int, number: int) -> None:
     chunk = RecomputeChunk.objects.select_related("job").get(job_id=job_id, number=number)
     try:
         with transaction.atomic():
+            _limit_parallel_workers()
             scorecards_recompute(period_key=chunk.job.period_key, rep_ids=chunk.rep_ids)
             _crash_point("mid_upsert")
             first_time = RecomputeChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(

@@ -333,6 +333,10 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 #: (it must stay above the chunk task's 300 s hard limit).
 SCORECARD_LEASE_SECONDS = env_int("SCORECARD_LEASE_SECONDS", 6 * 60)
 SCORECARD_CHUNK_MAX_ATTEMPTS = env_int("SCORECARD_CHUNK_MAX_ATTEMPTS", 3)
+#: PostgreSQL parallel workers a recompute chunk's queries may use: 0 keeps a background job to
+#: one database core, leaving the others to web requests (chunks on several Celery workers give
+#: a recompute its parallelism).
+SCORECARD_MAX_PARALLEL_WORKERS = env_int("SCORECARD_MAX_PARALLEL_WORKERS", 0)
 #: Performance pay (apps/pay): people per computation chunk; seconds a worker holds a chunk
 #: before the watchdog queues it again.
 PAY_CHUNK_SIZE = env_int("PAY_CHUNK_SIZE", 1000)
