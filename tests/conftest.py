@@ -72,6 +72,18 @@ def _english_after_each_test():
     translation.activate("en")
 
 
+@pytest.fixture(autouse=True)
+def _project_celery_app_after_each_test():
+    """Celery's test worker (``celery.contrib.testing``) makes its own app the current and
+    default one; shared tasks queued by a later test would then go to that app (closed, on
+    another broker, without our tasks registered). Each test leaves the project's app current."""
+    yield
+    from salesperf.celery import app
+
+    app.set_current()
+    app.set_default()
+
+
 @pytest.fixture
 def api_client():
     return APIClient()

@@ -10,13 +10,15 @@ from salesperf.celery import app as celery_app
 @pytest.fixture
 def broker_down(monkeypatch):
     dead = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    # Celery reads CELERY_BROKER_URL from the environment before its configuration.
-    monkeypatch.setenv("CELERY_BROKER_URL", dead)
+    # Saved before the variable is set: Celery reads CELERY_BROKER_URL from the environment
+    # before its configuration, so afterwards broker_url would read back the dead one.
     saved = (celery_app.conf.broker_url, celery_app.conf.broker_transport_options)
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)
     celery_app.conf.broker_url = dead
     celery_app.conf.broker_transport_options = {}
     yield
     celery_app.conf.broker_url, celery_app.conf.broker_transport_options = saved
+    celery_app.close()  # no pooled connection to the dead broker outlives the test
 
 
 @pytest.mark.django_db

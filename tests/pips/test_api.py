@@ -56,7 +56,11 @@ def test_a_rep_cannot_write(cast, plans, api_as):
     assert response.status_code == 403
 
 
-def test_complete_log_miss_and_outcome_through_the_api(cast, plans, api_as):
+def test_complete_log_miss_and_outcome_through_the_api(cast, plans, api_as, monkeypatch):
+    # A fixed "today" inside the plan, so the early outcome stays early whatever the date.
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2026, 10, 15))
     client = api_as(cast.manager_a)
     pip = plans["a2"]
     bad = client.post(
