@@ -126,7 +126,10 @@ class CrashWorker:
         log.close()
 
     def send(self, task: str, *args) -> None:
-        self.app.send_task(task, args=list(args), queue=self.queue)
+        # An explicit connection: Celery prefers a CELERY_BROKER_URL in the environment (CI
+        # sets one for the whole suite) to the app's own broker_url.
+        with self.app.connection_for_write(redis_url()) as connection:
+            self.app.send_task(task, args=list(args), queue=self.queue, connection=connection)
 
     def wait_killed(self, timeout: float = 60) -> float:
         """Wait for the worker to kill itself at its crash point; returns the seconds waited."""
