@@ -18,7 +18,6 @@ def broker_down(monkeypatch):
     celery_app.conf.broker_transport_options = {}
     yield
     celery_app.conf.broker_url, celery_app.conf.broker_transport_options = saved
-    celery_app.close()  # no pooled connection to the dead broker outlives the test
 
 
 @pytest.mark.django_db
