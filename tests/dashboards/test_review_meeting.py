@@ -2,6 +2,7 @@
 side with the team's distribution, flagged when it no longer separates people; scoping per
 role, the flag at its boundary, a fixed number of queries, both languages."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -153,6 +154,25 @@ def test_the_page_shows_each_kpi_of_the_scheme_with_its_distribution_and_flag(
     assert "No: everyone is at the cap" in body
     assert reverse("performance:scheme-list") in body
     assert response.context["scheme"] == scheme
+
+
+def scheme_rows(body):
+    """The cell texts of each row of the weight scheme table (``_scheme_items.html``)."""
+    table = body[body.index('<table class="list scheme-items">') :]
+    table = table[: table.index("</table>")]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td.*?</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        if "<td" in row
+    ]
+
+
+def test_the_scheme_in_force_shows_each_target_in_its_kpis_unit(client_as, cast, cards):
+    body = page(client_as, cast.manager_a).content.decode()
+    assert scheme_rows(body) == [
+        ["Sales achievement rate", "60.0", "100.0%", "120.0%"],
+        ["Customer satisfaction", "40.0", "90.0", "120.0%"],
+    ]
 
 
 def test_a_narrow_kpi_is_flagged_on_the_page(client_as, cast, scheme):

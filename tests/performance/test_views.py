@@ -1,6 +1,7 @@
 """Browser pages: targets, team target screen, weight schemes, period settings, PDCA notes."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from apps.performance.models import PdcaNote, PeriodSetting, Target, WeightScheme
 from apps.performance.services import ensure_default_schemes
 from tests.factories import PdcaNoteFactory, RepFactory, TargetFactory
+from tests.factories.performance import WeightSchemeFactory
 from tests.performance.conftest import alpha_rows
 
 D = Decimal
@@ -201,6 +203,35 @@ def test_everyone_reads_the_schemes(cast, client_as, who):
     detail = client.get(reverse("performance:scheme-detail", args=[scheme.pk]))
     assert detail.status_code == 200
     assert detail.context["in_force"] is True
+
+
+def test_scheme_detail_shows_each_kpi_with_its_weight_bar_target_and_cap(cast, client_as):
+    scheme = WeightSchemeFactory(
+        items=[
+            ("sales_achievement_rate", "50", "100"),
+            ("new_customers", "30", "3"),
+            ("collection_rate", "20", "95"),
+        ]
+    )
+    body = client_as(cast.rep_a).get(reverse("performance:scheme-detail", args=[scheme.pk]))
+    body = body.content.decode()
+    table = body[body.index('<table class="list scheme-items">') :]
+    table = table[: table.index("</table>")]
+    rows = [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td.*?</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        if "<td" in row
+    ]
+    assert rows == [
+        ["Sales achievement rate", "50.0", "100.0", "120.0%"],
+        ["New customers (grade-weighted)", "30.0", "3.0", "120.0%"],
+        ["Collection rate", "20.0", "95.0", "120.0%"],
+    ]
+    assert re.findall(r'<meter class="weight-bar"[^>]* value="([^"]+)"', table) == [
+        "50.00",
+        "30.00",
+        "20.00",
+    ]
 
 
 @pytest.mark.parametrize("who", ["rep_a", "manager_a"])
