@@ -32,7 +32,7 @@ from django.views.generic import TemplateView
 
 from apps.accounts.models import User
 from apps.core.choices import Role
-from apps.core.formatting import format_number, format_percent
+from apps.core.formatting import format_number
 from apps.core.mixins import ServiceFormView
 from apps.core.permissions import is_manager
 from apps.core.scoping import sees_everything
@@ -42,7 +42,7 @@ from apps.dashboards.panels import CompanyOverview, company_panels
 from apps.leads.choices import Grade, LeadSource
 from apps.opportunities.choices import OPEN_STAGES, Stage
 from apps.performance.calculations import DEFAULT_CAP
-from apps.performance.choices import CYCLE_PERIOD_KIND, Cycle, Kpi
+from apps.performance.choices import CYCLE_PERIOD_KIND, KPI_UNITS, Cycle, Kpi
 from apps.performance.periods import (
     MONTH,
     QUARTER,
@@ -54,15 +54,8 @@ from apps.performance.periods import (
 from apps.performance.permissions import can_configure
 from apps.performance.selectors import scheme_for_period, schemes_with_items
 from apps.performance.services import clean_scheme_items, weight_scheme_create
+from apps.performance.templatetags.kpi_format import format_kpi_value
 
-#: How each KPI's value reads (rates are in percent units).
-KPI_UNITS = {
-    Kpi.SALES_ACHIEVEMENT_RATE: "percent",
-    Kpi.SALES_GROWTH_RATE: "percent",
-    Kpi.NEW_CUSTOMERS: "number",
-    Kpi.RETENTION_RATE: "percent",
-    Kpi.COLLECTION_RATE: "percent",
-}
 KPI_ORDER = [kpi.value for kpi in Kpi]
 KPI_LABELS = dict(Kpi.choices)
 TOP = 10
@@ -449,7 +442,6 @@ class CompanyDashboardView(DashboardView):
 SEPARATION_MIN_SPREAD = Decimal("10")
 #: Fewer scored people than this tell nothing about separation: no flag then.
 SEPARATION_MIN_PEOPLE = 2
-QUALITATIVE_KPIS = {Kpi.CUSTOMER_SATISFACTION, Kpi.TEAM_COLLABORATION, Kpi.CAPABILITY_GROWTH}
 
 
 def spread_summary(values) -> dict:
@@ -564,13 +556,6 @@ class ReviewMeetingView(LoginRequiredMixin, TemplateView):
         values = [entry.get("value") for entry in entries]
         scores = [entry.get("score") for entry in entries]
         cap = item.cap if item else DEFAULT_CAP
-        unit = KPI_UNITS.get(kpi, "number")
-        places = 1 if kpi in QUALITATIVE_KPIS or unit == "percent" else 2
-        fmt = (
-            (lambda v: format_percent(v))
-            if unit == "percent"
-            else (lambda v: format_number(v, places))
-        )
         value_stats = spread_summary(values)
         score_stats = spread_summary(scores)
         flag = separation_flag(scores, cap)
@@ -579,10 +564,9 @@ class ReviewMeetingView(LoginRequiredMixin, TemplateView):
             "kpi": kpi,
             "label": label,
             "item": item,
-            "target": fmt(item.target) if item else "",
             "cap": cap,
             "flag": flag,
-            "values": {k: fmt(v) for k, v in value_stats.items() if k != "count"},
+            "values": {k: format_kpi_value(v, kpi) for k, v in value_stats.items() if k != "count"},
             "scores": {k: format_number(v, 1) for k, v in score_stats.items() if k != "count"},
             "scored": score_stats["count"],
             "histogram": charts.histogram(

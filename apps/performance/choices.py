@@ -62,3 +62,21 @@ CYCLE_PERIOD_KIND: dict[str, str] = {
 
 #: KPIs whose negative value scores 0 (SPEC §2.4).
 NEGATIVE_IS_ZERO_KPIS = frozenset({Kpi.SALES_GROWTH_RATE})
+
+#: How a KPI's value and target read — the one definition the pages format them by
+#: (``apps.performance.templatetags.kpi_format``): ``"percent"`` for the rates (stored in
+#: percent units, ``85.2%``), ``"number"`` for the grade-weighted count of new customers (two
+#: decimals), ``"score"`` for the qualitative ratings (one decimal).
+KPI_UNITS: dict[str, str] = {
+    Kpi.SALES_ACHIEVEMENT_RATE: "percent",
+    Kpi.SALES_GROWTH_RATE: "percent",
+    Kpi.NEW_CUSTOMERS: "number",
+    Kpi.RETENTION_RATE: "percent",
+    Kpi.COLLECTION_RATE: "percent",
+    Kpi.CUSTOMER_SATISFACTION: "score",
+    Kpi.TEAM_COLLABORATION: "score",
+    Kpi.CAPABILITY_GROWTH: "score",
+}
+
+#: The qualitative KPIs (SPEC §2.3): ratings given in reviews, not computed from records.
+QUALITATIVE_KPIS = frozenset(kpi for kpi, unit in KPI_UNITS.items() if unit == "score")

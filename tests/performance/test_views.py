@@ -222,16 +222,42 @@ def test_scheme_detail_shows_each_kpi_with_its_weight_bar_target_and_cap(cast, c
         for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
         if "<td" in row
     ]
+    # Each target reads in its KPI's unit: rates in percent, the weighted count with 2 decimals.
     assert rows == [
-        ["Sales achievement rate", "50.0", "100.0", "120.0%"],
-        ["New customers (grade-weighted)", "30.0", "3.0", "120.0%"],
-        ["Collection rate", "20.0", "95.0", "120.0%"],
+        ["Sales achievement rate", "50.0", "100.0%", "120.0%"],
+        ["New customers (grade-weighted)", "30.0", "3.00", "120.0%"],
+        ["Collection rate", "20.0", "95.0%", "120.0%"],
     ]
     assert re.findall(r'<meter class="weight-bar"[^>]* value="([^"]+)"', table) == [
         "50.00",
         "30.00",
         "20.00",
     ]
+
+
+def test_the_scheme_list_shows_each_target_in_its_kpis_unit(cast, client_as):
+    WeightSchemeFactory(
+        cycle="quarterly",
+        effective_from=dt.date(2020, 1, 1),
+        items=[
+            ("sales_growth_rate", "40", "15"),
+            ("retention_rate", "30", "80"),
+            ("customer_satisfaction", "20", "90"),
+            ("team_collaboration", "10", "85"),
+        ],
+    )
+    body = client_as(cast.rep_a).get(SCHEMES).content.decode()
+    table = body[body.index('<table class="list scheme-items">') :]
+    table = table[: table.index("</table>")]
+    targets = [
+        re.sub(r"<[^>]+>", "", row[2]).strip()
+        for row in (
+            re.findall(r"<td.*?</td>", row, re.S)
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        )
+        if row
+    ]
+    assert targets == ["15.0%", "80.0%", "90.0", "85.0"]
 
 
 @pytest.mark.parametrize("who", ["rep_a", "manager_a"])
