@@ -12,37 +12,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count
 
-from apps.scorecards import bench, bench_workers
+from apps.scorecards import bench
 from apps.scorecards.models import RecomputeChunk, RecomputeJob, Scorecard
 from tests.concurrency import require_postgres
 
 REPS = 20
-
-
-def test_worker_counts_are_parsed_and_checked():
-    assert bench_workers.parse_counts("1, 2,4,2") == [1, 2, 4]
-    for bad in ("0", "1,x", "", "1,,2", "-1"):
-        with pytest.raises(ValueError, match="--workers"):
-            bench_workers.parse_counts(bad)
-    assert bench_workers.default_chunk_size(20, [1, 2]) == 5
-    assert bench_workers.default_chunk_size(10_001, [1, 2, 4]) == 2501
-    assert bench_workers.default_chunk_size(20, [1, 8]) == 3
-    assert bench_workers.default_chunk_size(0, [1]) == 1
-
-
-def test_in_memory_sqlite_is_not_shareable():
-    assert not bench_workers.shareable_database(
-        {"ENGINE": "django.db.backends.sqlite3", "NAME": "file:memorydb_default?mode=memory"}
-    )
-    assert not bench_workers.shareable_database(
-        {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
-    )
-    assert bench_workers.shareable_database(
-        {"ENGINE": "django.db.backends.sqlite3", "NAME": "/tmp/db.sqlite3"}
-    )
-    assert bench_workers.shareable_database(
-        {"ENGINE": "django.db.backends.postgresql", "NAME": "x"}
-    )
 
 
 @pytest.mark.django_db

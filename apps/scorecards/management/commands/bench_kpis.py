@@ -31,6 +31,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.core import bench_workers as pool
 from apps.performance.periods import MONTH, parse_period, period_containing
 from apps.scorecards import bench, bench_workers, selectors, services
 from apps.scorecards.models import RecomputeJob, Scorecard
@@ -133,12 +134,12 @@ class Command(BaseCommand):
                 raise CommandError("--only-workers and --chunk-size need --workers.")
             return []
         try:
-            counts = bench_workers.parse_counts(options["workers"])
+            counts = pool.parse_counts(options["workers"])
         except ValueError as error:
             raise CommandError(str(error)) from error
         if options["chunk_size"] is not None and options["chunk_size"] < 1:
             raise CommandError("--chunk-size must be at least 1.")
-        if not bench_workers.shareable_database(connection.settings_dict):
+        if not pool.shareable_database(connection.settings_dict):
             raise CommandError(
                 "--workers needs a database other processes can open (PostgreSQL or an SQLite "
                 "file), not an in-memory SQLite database."
@@ -147,7 +148,7 @@ class Command(BaseCommand):
 
     def measure_workers(self, period, counts, options, repeat, result) -> dict:
         people = selectors.scorecard_reps().count()
-        size = options["chunk_size"] or bench_workers.default_chunk_size(people, counts)
+        size = options["chunk_size"] or pool.default_chunk_size(people, counts)
         self.stdout.write(
             f"Recomputing {period.key} with {', '.join(map(str, counts))} worker process(es), "
             f"{people} scorecards in chunks of {size} ..."
@@ -160,7 +161,7 @@ class Command(BaseCommand):
                 repeat=repeat,
                 write=self.stdout.write,
             )
-        except bench_workers.WorkerError as error:
+        except pool.WorkerError as error:
             raise CommandError(str(error)) from error
         if "chunks" in result:
             result["recompute_chunks"] = result.pop("chunks")
