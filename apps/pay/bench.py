@@ -8,6 +8,7 @@ exactly them. Rows are written with batched ``bulk_create`` (a few tables of N r
 from __future__ import annotations
 
 import random
+import time
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -263,3 +264,65 @@ def copy_rows(run_id: int) -> int:
         for data in copy:
             size += len(data)
     return size
+
+
+# --- Worker processes --------------------------------------------------------------------------
+
+#: What each worker calls for a chunk (the Celery task's service call).
+CHUNK_TASK = "apps.pay.services.pay_run_compute_chunk"
+
+
+def measure_workers(*, period, counts: list[int], chunk_size: int, repeat: int, write) -> dict:
+    """Time whole pay runs of ``period`` computed by pools of ``counts`` worker processes in
+    chunks of ``chunk_size`` (best of ``repeat`` per pool): from the start of the job (which
+    makes the chunks) until its last chunk opens the run for review, checking that every chunk
+    ran once and everyone paid got one statement. Each run replaces the previous one."""
+    from unittest import mock
+
+    from django.test.utils import override_settings
+
+    from apps.core.bench_workers import WorkerError, measure_pools
+    from apps.pay import services
+    from apps.pay.choices import PayRunStatus
+    from apps.scorecards.selectors import scorecard_reps
+
+    hr = bench_hr()
+    people = scorecard_reps().count()
+
+    def run_job(pool):
+        PayRun.objects.filter(period_key=period.key, opened_by=hr).delete()
+        with mock.patch.object(services, "_enqueue_run", lambda run_id: None):
+            run = services.pay_run_open(actor=hr, period_key=period.key)
+        started = time.perf_counter()
+        with override_settings(PAY_CHUNK_SIZE=chunk_size):
+            chunks = services.pay_run_start(run_id=run.pk)
+        done = pool.run(
+            [
+                (number, {"run_id": run.pk, "round": round_, "number": number})
+                for round_, number in chunks
+            ],
+            timeout_s=3600,
+        )
+        elapsed = time.perf_counter() - started
+        run.refresh_from_db()
+        attempts = set(run.chunks.values_list("attempts", flat=True))
+        if run.status != PayRunStatus.OPEN or run.done_chunks != len(chunks):
+            raise WorkerError(
+                f"pay run {run.pk} ended {run.status} with {run.done_chunks}/{len(chunks)} "
+                f"chunks done: {run.error}"
+            )
+        if sorted(done) != sorted(number for _round, number in chunks) or attempts != {1}:
+            raise WorkerError(f"pay run {run.pk}: a chunk ran more than once or never")
+        if run.statements.count() != people:
+            raise WorkerError(
+                f"pay run {run.pk}: {run.statements.count()} statements for {people} people"
+            )
+        return elapsed, done
+
+    try:
+        measured = measure_pools(
+            counts=counts, repeat=repeat, task=CHUNK_TASK, run_job=run_job, write=write
+        )
+    finally:
+        PayRun.objects.filter(period_key=period.key, opened_by=hr).delete()
+    return {**measured, "chunk_size": chunk_size}

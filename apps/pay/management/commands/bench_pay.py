@@ -1,6 +1,7 @@
 """Benchmark a pay run on synthetic people.
 
     manage.py bench_pay --reps 10000 [--period 2026-10] [--repeat 2] [--chunk-size N] [--keep]
+                        [--workers 1,2 [--workers-chunk-size N]]
 
 Generates N reps with profiles, a monthly scorecard each, finalised quarterly reviews and
 quarter scorecards with satisfaction on the configured database (its own database, please: the
@@ -12,6 +13,12 @@ one JSON object: ``reps, period, database, run_s, bare_sql_s, ratio, queries, ch
 statements, xlsx_s, copy_s, xlsx_ratio, xlsx_rows, generate_s, peak_rss_mb``. Each timing is
 the best of ``--repeat`` runs. The chunk size defaults to everyone paid (one chunk: the same
 number of queries at 1,000 and 10,000 people).
+
+``--workers 1,2`` then times whole pay runs computed by that many worker processes (the calls a
+Celery worker makes; see :mod:`apps.core.bench_workers`) in chunks of ``--workers-chunk-size``
+(default: the ``PAY_CHUNK_SIZE`` setting, as the deployment runs them), and adds ``workers``
+(seconds per pool size), ``workers_ratio`` (each against the bare SQL), ``speedup`` and the
+pool's figures to the JSON.
 """
 
 import json
@@ -20,6 +27,7 @@ import sys
 import time
 from unittest import mock
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -27,6 +35,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from apps.core import bench_workers
 from apps.pay import bench, services
 from apps.pay.models import PayRun
 from apps.performance.periods import MONTH, parse_period, period_containing
@@ -71,6 +80,15 @@ class Command(BaseCommand):
             help="Time each contender this many times and keep the best (shared machines).",
         )
         parser.add_argument("--keep", action="store_true", help="Keep the generated data.")
+        parser.add_argument(
+            "--workers",
+            help="Also time pay runs computed by this many worker processes (e.g. 1,2).",
+        )
+        parser.add_argument(
+            "--workers-chunk-size",
+            type=int,
+            help="People per chunk for --workers (default: the PAY_CHUNK_SIZE setting).",
+        )
 
     def handle(self, *args, **options):
         if options["reps"] < 1:
@@ -82,6 +100,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if period.kind != MONTH:
             raise CommandError("--period must be a month (YYYY-MM).")
+        counts = self.worker_counts(options)
         call_command("migrate", verbosity=0)
         bench.drop()
         if PayRun.objects.filter(period_key=period.key).exists():
@@ -97,6 +116,8 @@ class Command(BaseCommand):
             size = options["chunk_size"] or max(1, scorecard_reps().count())
             with override_settings(PAY_CHUNK_SIZE=size):
                 result = self.measure(period, repeat=max(1, options["repeat"]))
+            if counts:
+                result = self.measure_workers(period, counts, options, result)
         finally:
             if not options["keep"]:
                 self.stdout.write("Dropping the generated data ...")
@@ -110,6 +131,49 @@ class Command(BaseCommand):
             "peak_rss_mb": peak_rss_mb(),
         }
         self.stdout.write(json.dumps(result))
+
+    def worker_counts(self, options) -> list[int]:
+        if not options["workers"]:
+            if options["workers_chunk_size"] is not None:
+                raise CommandError("--workers-chunk-size needs --workers.")
+            return []
+        try:
+            counts = bench_workers.parse_counts(options["workers"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        if options["workers_chunk_size"] is not None and options["workers_chunk_size"] < 1:
+            raise CommandError("--workers-chunk-size must be at least 1.")
+        if not bench_workers.shareable_database(connection.settings_dict):
+            raise CommandError(
+                "--workers needs a database other processes can open (PostgreSQL or an SQLite "
+                "file), not an in-memory SQLite database."
+            )
+        return counts
+
+    def measure_workers(self, period, counts, options, result) -> dict:
+        size = options["workers_chunk_size"] or settings.PAY_CHUNK_SIZE
+        self.stdout.write(
+            f"Computing the pay of {period.key} with {', '.join(map(str, counts))} worker "
+            f"process(es) in chunks of {size} ..."
+        )
+        try:
+            measured = bench.measure_workers(
+                period=period,
+                counts=counts,
+                chunk_size=size,
+                repeat=max(1, options["repeat"]),
+                write=self.stdout.write,
+            )
+        except bench_workers.WorkerError as error:
+            raise CommandError(str(error)) from error
+        bare = result["bare_sql_s"]
+        ratios = {
+            key: round(seconds / bare, 2) if bare else None
+            for key, seconds in measured["workers"].items()
+        }
+        measured["workers_chunks"] = measured.pop("chunks")
+        measured["workers_chunk_size"] = measured.pop("chunk_size")
+        return {**result, **measured, "workers_ratio": ratios}
 
     def _run(self, period, hr) -> tuple[PayRun, float, int]:
         """Open a run and compute it through the job functions; (run, seconds, queries)."""
