@@ -30,13 +30,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery, Sum, TextField
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.bulk import upsert_unnest
 from apps.core.models import AuditEntry
 from apps.core.permissions import require
 from apps.core.services import audit_record, audit_value
@@ -439,49 +437,22 @@ def _input_sources(period: period_lib.Period):
     return month_card, reviews, satisfaction
 
 
-def _pair(queryset: QuerySet, value: str, key: str) -> Subquery:
-    """PostgreSQL: the first row's ``value`` and ``key`` as ONE ``text[]`` (one lookup instead
-    of one per column; numeric -> text -> numeric is exact). Never read into Python."""
-    return Subquery(
-        queryset.annotate(
-            pair=Func(
-                Cast(value, TextField()),
-                Cast(key, TextField()),
-                template="ARRAY[%(expressions)s]",
-                output_field=TextField(),
-            )
-        ).values("pair")[:1]
-    )
-
-
-def input_rows(
-    *, period: period_lib.Period, person_ids, run_id: int | None = None, paired: bool = False
-):
+def input_rows(*, period: period_lib.Period, person_ids, run_id: int | None = None):
     """ONE query: for each person of ``person_ids``, their team, P and base salary, the month's
     score, the latest finalised quarterly review ending by the month's end, the latest quarter
     satisfaction ending by then, and (``run_id``) the sum of the adjustments carried in that
-    run. Correlated subqueries, no per-person query.
-
-    ``paired`` (PostgreSQL, for :func:`compute_statements`): the same people, sources and
-    picks, with the review's score and quarter read by ONE lookup as ``qualitative_pair`` (a
-    ``text[]``) and so the satisfaction and its quarter (``satisfaction_pair``);
-    :mod:`apps.pay.sql` unpacks them."""
+    run. Correlated subqueries, no per-person query. (On PostgreSQL a chunk reads the same
+    picks with ``pay_sql.inputs_select``.)"""
     from apps.accounts.models import User
 
     month_card, reviews, satisfaction = _input_sources(period)
-    annotations = {"quantitative": Subquery(month_card.values("score")[:1])}
-    if paired:
-        annotations["qualitative_pair"] = _pair(reviews, "score", "cycle__period_key")
-        annotations["satisfaction_pair"] = _pair(
-            satisfaction, "customer_satisfaction", "period_key"
-        )
-    else:
-        annotations.update(
-            qualitative=Subquery(reviews.values("score")[:1]),
-            qualitative_key=Subquery(reviews.values("cycle__period_key")[:1]),
-            satisfaction=Subquery(satisfaction.values("customer_satisfaction")[:1]),
-            satisfaction_key=Subquery(satisfaction.values("period_key")[:1]),
-        )
+    annotations = {
+        "quantitative": Subquery(month_card.values("score")[:1]),
+        "qualitative": Subquery(reviews.values("score")[:1]),
+        "qualitative_key": Subquery(reviews.values("cycle__period_key")[:1]),
+        "satisfaction": Subquery(satisfaction.values("customer_satisfaction")[:1]),
+        "satisfaction_key": Subquery(satisfaction.values("period_key")[:1]),
+    }
     fields = [
         "pk",
         "team_id",
@@ -579,27 +550,19 @@ def _written_fields() -> list:
 
 def upsert_statements(rows: list[dict]) -> None:
     """Insert or rewrite the statements ``rows`` (column values by attribute name) on (run,
-    person), keeping the ids of existing rows.
-
-    PostgreSQL: ONE ``INSERT ... SELECT ... FROM unnest(%s::type[], ...) ON CONFLICT (run_id,
-    person_id) DO UPDATE`` whatever the number of rows: one array parameter per column, built
-    straight from the values (no model instances). The arrays are of the columns' base types,
-    so the INSERT converts and checks each value as a ``VALUES`` insert would. Other
-    databases: ``bulk_create`` with ``update_conflicts`` in batches."""
+    person), keeping the ids of existing rows: ``bulk_create`` with ``update_conflicts`` in
+    batches. (The path of databases other than PostgreSQL, where a chunk is computed in
+    Python; on PostgreSQL the chunk's one statement writes its rows.)"""
     if not rows:
         return
-    connection = _connection()
     fields = _written_fields()
-    if connection.vendor != "postgresql":
-        PayStatement.objects.bulk_create(
-            [PayStatement(**row) for row in rows],
-            update_conflicts=True,
-            unique_fields=UNIQUE_FIELDS,
-            update_fields=[f.name for f in fields if f.name not in UNIQUE_FIELDS],
-            batch_size=UPSERT_BATCH_SIZE,
-        )
-        return
-    upsert_unnest(connection, PayStatement, fields, UNIQUE_FIELDS, rows)
+    PayStatement.objects.bulk_create(
+        [PayStatement(**row) for row in rows],
+        update_conflicts=True,
+        unique_fields=UNIQUE_FIELDS,
+        update_fields=[f.name for f in fields if f.name not in UNIQUE_FIELDS],
+        batch_size=UPSERT_BATCH_SIZE,
+    )
 
 
 def compute_statements(
@@ -607,22 +570,28 @@ def compute_statements(
 ) -> int:
     """Compute and write the statements of ``person_ids`` in run ``run_id``; returns how many.
 
-    PostgreSQL: ONE statement, ``INSERT … SELECT <the pay arithmetic> FROM (<input_rows>) …
+    PostgreSQL: ONE statement, ``INSERT … SELECT <the pay arithmetic> FROM (<the inputs>) …
     ON CONFLICT DO UPDATE`` (:mod:`apps.pay.sql`, the SQL restatement of the pure
-    :func:`apps.pay.calculations.pay_breakdown`): the inputs are picked by the very query of
-    :func:`input_rows` and never travel to Python. Other databases: :func:`input_rows`, the pure
-    ``pay_breakdown`` per row and :func:`upsert_statements`. Runs inside the chunk's
-    transaction (the ``SET LOCAL`` below lasts for it)."""
+    :func:`apps.pay.calculations.pay_breakdown`): the inputs are picked as :func:`input_rows`
+    picks them, by one bare SELECT (``pay_sql.inputs_select``), and never travel to Python.
+    Other databases: :func:`input_rows`, the pure ``pay_breakdown`` per row and
+    :func:`upsert_statements`. Runs inside the chunk's transaction (the ``SET LOCAL`` below
+    lasts for it)."""
     connection = _connection()
     if connection.vendor != "postgresql":
         rows = input_rows(period=period, person_ids=person_ids, run_id=run_id)
         statements = [_statement(run_id, row, terms, now) for row in rows]
         upsert_statements(statements)
         return len(statements)
-    rows = input_rows(period=period, person_ids=person_ids, run_id=run_id, paired=True)
     statement, params = pay_sql.compute_statements(
         table=PayStatement._meta.db_table,
-        inputs=rows.query.get_compiler(connection=connection).as_sql(),
+        inputs=pay_sql.inputs_select(
+            period=period,
+            quarter_key=latest_quarter_key(period),
+            run_id=run_id,
+            person_ids=person_ids,
+            quote=connection.ops.quote_name,
+        ),
         terms=terms,
         run_id=run_id,
         now=now,

@@ -123,7 +123,7 @@ def test_attempts_used_up_fail_the_run_and_keep_the_earlier_statements(
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "input_rows", broken)
+    monkeypatch.setattr(services, "compute_statements", broken)
     for attempt in (1, 2, 3):
         with pytest.raises(RuntimeError):
             services.pay_run_compute_chunk(run_id=run.pk, round=2, number=1)

@@ -504,8 +504,9 @@ def test_a_chunk_row_exists_per_round(inputs):
 
 
 def test_the_upsert_writes_values_exactly_and_rewrites_on_the_key(inputs):
-    """Both upsert paths (PostgreSQL: one unnest statement from array literals) keep every
-    value exactly, odd text included, and rewrite a statement on (run, person)."""
+    """The upsert of the Python path (databases other than PostgreSQL compute a chunk in
+    Python) keeps every value exactly, odd text included, and rewrites a statement on (run,
+    person). PostgreSQL's one-statement upsert: tests/core/test_bulk.py."""
     from django.utils import timezone
 
     run = open_and_compute(inputs.hr, OCTOBER)

@@ -20,7 +20,7 @@ from apps.pay import sql as pay_sql
 from apps.pay.calculations import PayTerms
 from apps.pay.models import PayAdjustment, PayRun, PayStatement
 from apps.performance import periods
-from apps.reviews.choices import ReviewStatus
+from apps.reviews.choices import CycleKind, ReviewStatus
 from apps.reviews.models import Review
 from apps.scorecards.models import Scorecard
 from tests.concurrency import require_postgres
@@ -343,3 +343,115 @@ def test_the_statement_writes_every_column_of_a_pay_statement():
     columns = sql[sql.index("(") + 1 : sql.index(")")]
     written = {name.strip().strip('"`') for name in columns.split(",")}
     assert written == {f.column for f in PayStatement._meta.concrete_fields if not f.primary_key}
+
+
+def _add_distractors(rng, ids) -> None:
+    """Rows each pick must pass over or prefer, at random per person: another month's card,
+    older (Q2) and later (Q4) quarter cards with a satisfaction, a Q3 card without one (the
+    satisfaction then comes from Q2), finalised reviews of Q2, of a later quarter, of a second
+    Q3 cycle (the later review wins the tie) and of an annual cycle ("2026" sorts before
+    "2026-Q3": only the kind keeps it out), a Q2 review not finalised, and adjustments carried
+    in another run."""
+    cycles = {
+        "q2": ReviewCycleFactory(period_key="2026-Q2"),
+        "q4": ReviewCycleFactory(period_key="2026-Q4"),
+        "q3_again": ReviewCycleFactory(period_key="2026-Q3"),
+        "year": ReviewCycleFactory(period_key="2026", kind=CycleKind.YEAR),
+    }
+    september = PayRun.objects.get(period_key=SEPTEMBER)
+    have_q3_card = set(
+        Scorecard.objects.filter(rep_id__in=ids, period_key="2026-Q3").values_list(
+            "rep_id", flat=True
+        )
+    )
+    now = timezone.now()
+    cards, reviews, adjustments = [], [], []
+
+    def card(pk, key, kind, start, end, **values):
+        cards.append(
+            Scorecard(
+                rep_id=pk,
+                period_key=key,
+                period_kind=kind,
+                period_start=start,
+                period_end=end,
+                computed_at=now,
+                **values,
+            )
+        )
+
+    for pk in ids:
+        if rng.random() < 0.5:
+            card(pk, SEPTEMBER, periods.MONTH, *MONTHS[SEPTEMBER], score=_amount(rng, 0, 150))
+        if rng.random() < 0.5:
+            card(pk, "2026-Q2", periods.QUARTER, *QUARTERS["2026-Q2"],
+                 customer_satisfaction=_amount(rng, 60, 100))  # fmt: skip
+        if rng.random() < 0.5:
+            card(pk, "2026-Q4", periods.QUARTER, *QUARTERS["2026-Q4"],
+                 customer_satisfaction=_amount(rng, 60, 100))  # fmt: skip
+        if pk not in have_q3_card and rng.random() < 0.3:
+            card(pk, "2026-Q3", periods.QUARTER, *QUARTERS["2026-Q3"], customer_satisfaction=None)
+        for name, status in (
+            ("q2", rng.choice([ReviewStatus.FINALISED, ReviewStatus.MANAGER_SUBMITTED])),
+            ("q4", ReviewStatus.FINALISED),
+            ("q3_again", ReviewStatus.FINALISED),
+            ("year", ReviewStatus.FINALISED),
+        ):
+            if rng.random() < 0.4:
+                reviews.append(
+                    Review(
+                        cycle=cycles[name],
+                        person_id=pk,
+                        status=status,
+                        score=_amount(rng, 0, 150),
+                        finalised_at=now if status == ReviewStatus.FINALISED else None,
+                    )
+                )
+        if rng.random() < 0.2:
+            adjustments.append(
+                PayAdjustment(
+                    run=september,
+                    corrected_run=september,
+                    person_id=pk,
+                    amount=_amount(rng, -100, 100),
+                    paid_total=D("0.00"),
+                    corrected_total=D("0.00"),
+                    reason="another run",
+                )
+            )
+    Scorecard.objects.bulk_create(cards)
+    Review.objects.bulk_create(reviews)
+    PayAdjustment.objects.bulk_create(adjustments)
+
+
+@pytest.mark.django_db
+def test_the_sql_path_picks_the_inputs_input_rows_picks(monkeypatch):
+    """The chunk's one SELECT (``pay_sql.inputs_select``) and ``services.input_rows`` (the
+    Python path's query) pick the same month score, review and satisfaction, with their
+    quarters, and the same carried sum, among rows they must pass over."""
+    require_postgres()
+    rng = random.Random(20261129)
+    cases = [_random_case(rng) for _ in range(200)]
+    run, ids = _generate(cases)
+    _add_distractors(rng, ids)
+    now = timezone.now()
+    expected = _expected(run, ids, PayTerms(), now)
+    _sql_compute(run, ids, PayTerms(), now, monkeypatch)
+    _assert_same(_written(run), expected)
+
+    # The distractors were in play: some picks come from them, none from what must be left out.
+    rows = expected.values()
+    assert any(r["satisfaction_period"] == "2026-Q2" for r in rows)
+    assert any(r["qualitative_period"] == "2026-Q2" for r in rows)
+    assert not any(r["satisfaction_period"] == "2026-Q4" for r in rows)
+    assert not any(r["qualitative_period"] in ("2026-Q4", "2026") for r in rows)
+    # People with two finalised Q3 reviews (two Q3 cycles) are paid on the later one.
+    q3 = Review.objects.filter(
+        person_id__in=ids, cycle__period_key="2026-Q3", status=ReviewStatus.FINALISED
+    ).order_by("person_id", "pk")
+    latest: dict[int, list] = {}
+    for person_id, score in q3.values_list("person_id", "score"):
+        latest.setdefault(person_id, []).append(score)
+    twice = {pk: scores[-1] for pk, scores in latest.items() if len(scores) == 2}
+    assert twice
+    assert all(expected[pk]["qualitative_score"] == score for pk, score in twice.items())
