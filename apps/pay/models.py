@@ -222,13 +222,14 @@ class PayStatement(models.Model):
         related_name="pay_statements",
         db_index=False,
     )
-    #: The person's team when the run computed the statement (teams change; pay stays).
+    #: The person's team when the run computed the statement (teams change; pay stays). A
+    #: team with pay statements cannot be deleted: that would rewrite what was paid.
     team = models.ForeignKey(
         "accounts.Team",
         verbose_name=_("team"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
     )

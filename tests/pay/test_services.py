@@ -536,3 +536,20 @@ def test_the_upsert_writes_values_exactly_and_rewrites_on_the_key(inputs):
     assert statement.satisfaction_met is False
     assert statement.computed_at == now
     assert run.statements.count() == 5
+
+
+def test_a_team_with_pay_statements_cannot_be_deleted(inputs):
+    """Deleting a team (once its people have moved on) would blank the team of statements
+    already paid: refused, and the statements keep it."""
+    from django.db.models import ProtectedError
+
+    from apps.accounts.models import Team, User
+
+    run = open_and_compute(inputs.hr, OCTOBER)
+    team = inputs.rep_b.team
+    assert run.statements.filter(team=team).exists()
+    User.objects.filter(team=team).update(team=None)  # everyone moved: only pay refers to it
+    with pytest.raises(ProtectedError):
+        team.delete()
+    assert Team.objects.filter(pk=team.pk).exists()
+    assert run.statements.get(person=inputs.rep_b).team_id == team.pk
