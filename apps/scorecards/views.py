@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView
 from apps.accounts.models import User
 from apps.core.mixins import FilteredListMixin, ServiceFormView
 from apps.development.choices import LearningKind
-from apps.performance.choices import Kpi
+from apps.performance.choices import KPI_UNITS, Kpi
 from apps.performance.periods import MONTH, parse_period, period_containing
 from apps.scorecards import selectors, services
 from apps.scorecards.choices import FIELD_LABELS, QUALITATIVE_NOTES, SECTION_LABELS
@@ -35,17 +35,6 @@ KPI_FIELDS = [
     ("retention_rate", Kpi.RETENTION_RATE),
     ("collection_rate", Kpi.COLLECTION_RATE),
 ]
-
-
-#: The KPIs whose value and target are percentages.
-RATE_KPIS = frozenset(
-    {
-        Kpi.SALES_ACHIEVEMENT_RATE,
-        Kpi.SALES_GROWTH_RATE,
-        Kpi.RETENTION_RATE,
-        Kpi.COLLECTION_RATE,
-    }
-)
 
 
 def current_month_key() -> str:
@@ -158,7 +147,9 @@ class ScorecardDetailView(LoginRequiredMixin, DetailView):
                 "kpi": kpi,
                 "label": labels.get(kpi, kpi),
                 "sources_url": sources_urls.get(kpi),
-                "is_rate": kpi in RATE_KPIS,
+                # A rate's value and target read as percentages; every other KPI (the
+                # qualitative scores too) as a number with two decimals.
+                "is_rate": KPI_UNITS.get(kpi) == "percent",
                 **values,
             }
             for kpi, values in self.object.kpi_scores.items()

@@ -42,6 +42,19 @@ def test_it_says_so_when_nothing_was_recorded():
     assert render(entries=[]) == '<h2>History</h2><p class="empty">No recorded changes.</p>'
 
 
+def test_a_heading_replaces_history_above_the_table_and_the_empty_state():
+    html = render('heading=_("Timeline")', entries=[entry()])
+    assert html.startswith('<h2>Timeline</h2><table class="list">')
+    assert "History" not in html
+    empty = render('heading=_("Audit trail")', entries=[])
+    assert empty == '<h2>Audit trail</h2><p class="empty">No recorded changes.</p>'
+
+
+def test_a_heading_from_the_context_is_escaped():
+    html = render("heading=title", title="Deals & <b>wins</b>", entries=[])
+    assert html.startswith("<h2>Deals &amp; &lt;b&gt;wins&lt;/b&gt;</h2>")
+
+
 def test_a_reason_heading_adds_the_reason_column_with_a_dash_for_none():
     html = render('reason_heading=_("Comment")', entries=[entry(reason="Typo & fix"), entry()])
     assert '<th scope="col">Change</th><th scope="col">Comment</th></tr>' in html
@@ -81,8 +94,10 @@ def test_it_follows_the_language():
     with translation.override("zh-hans"):
         html = render('reason_heading=_("Reason")', entries=[entry()])
         empty = render(entries=[])
+        timeline = render('heading=_("Timeline")', entries=[])
     assert "History" not in html and "The system" not in html and "When" not in html
     assert "No recorded changes." not in empty
+    assert "Timeline" not in timeline and timeline.startswith("<h2>")
 
 
 def test_every_page_partial_passed_as_change_template_renders_an_entry():

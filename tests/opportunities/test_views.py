@@ -1,3 +1,5 @@
+import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -5,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from apps.core.models import AuditEntry
 from apps.opportunities.choices import OpportunityKind, ReviewStatus, RiskKind, Stage
@@ -519,6 +523,25 @@ def test_detail_page_shows_every_section(cast, client_as):
     for text in ("Three plants", "Plan A", "Payment terms dispute", "Stage history", "100.00%"):
         assert text in content
     assert f"/activities/new/?opportunity={opportunity.pk}" in content
+
+
+def test_detail_page_shows_the_audit_trail_only_when_there_is_one(cast, client_as):
+    opportunity = OpportunityFactory(owner=cast.rep_a)
+    target = url("opportunity-detail", opportunity.pk)
+    assert "Audit trail" not in client_as(cast.manager_a).get(target).content.decode()
+    for actor in (cast.manager_a, None):
+        AuditEntry.objects.create(
+            target=opportunity, action="opportunity.update", actor=actor, subject_user=cast.rep_a
+        )
+    AuditEntry.objects.update(at=timezone.make_aware(datetime.datetime(2026, 3, 4, 15, 7)))
+    html = re.sub(r"\s*\n\s*", "", client_as(cast.manager_a).get(target).content.decode())
+    assert (
+        '<section class="opp-section"><h2>Audit trail</h2><table class="list"><thead><tr>'
+        '<th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th></tr></thead>'
+        "<tbody><tr><td>2026-03-04 15:07</td><td>—</td><td>Opportunity changed</td></tr>"
+        f"<tr><td>2026-03-04 15:07</td><td>{escape(cast.manager_a)}</td>"
+        "<td>Opportunity changed</td></tr></tbody></table></section>"
+    ) in html
 
 
 # --- pipeline settings -------------------------------------------------------------------------

@@ -1,7 +1,13 @@
+import datetime
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
+from apps.core.models import AuditEntry
 from apps.promotions.choices import CandidateStatus
 from apps.promotions.models import MethodologyDocument
 from tests.factories import MethodologyDocumentFactory, PromotionCandidateFactory
@@ -106,6 +112,33 @@ def test_hr_returns_with_a_reason_from_the_browser(cast, client_as):
     assert response.status_code == 302
     candidate.refresh_from_db()
     assert candidate.status == CandidateStatus.RETURNED
+
+
+def test_detail_page_shows_the_timeline_of_recorded_changes(cast, client_as):
+    candidate = PromotionCandidateFactory(person=cast.rep_a, status=CandidateStatus.SUBMITTED)
+    target = reverse("promotions:candidate-detail", args=[candidate.pk])
+    html = re.sub(r"\s*\n\s*", "", client_as(cast.hr).get(target).content.decode())
+    assert '<h2>Timeline</h2><p class="empty">No recorded changes.</p>' in html
+    AuditEntry.objects.create(
+        target=candidate,
+        action="promotion.return",
+        actor=cast.hr,
+        subject_user=cast.rep_a,
+        reason="More <examples>",
+    )
+    AuditEntry.objects.create(
+        target=candidate, action="promotion.return", actor=None, subject_user=cast.rep_a
+    )
+    AuditEntry.objects.update(at=timezone.make_aware(datetime.datetime(2026, 3, 4, 15, 7)))
+    html = re.sub(r"\s*\n\s*", "", client_as(cast.hr).get(target).content.decode())
+    label = AuditEntry.objects.first().action_label
+    assert (
+        '<h2>Timeline</h2><table class="list"><thead><tr><th scope="col">When</th>'
+        '<th scope="col">Who</th><th scope="col">Change</th><th scope="col">Reason</th></tr>'
+        f"</thead><tbody><tr><td>2026-03-04 15:07</td><td>—</td><td>{escape(label)}</td>"
+        f"<td>—</td></tr><tr><td>2026-03-04 15:07</td><td>{escape(cast.hr)}</td>"
+        f"<td>{escape(label)}</td><td>More &lt;examples&gt;</td></tr></tbody></table>"
+    ) in html
 
 
 def test_manager_may_not_accept(cast, client_as):

@@ -1,8 +1,11 @@
 """Browser pages of scorecards: scoping per role, "—" for undefined, recompute and job pages."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from apps.performance.choices import Kpi
 from apps.scorecards.models import RecomputeJob
 from tests.factories import ScorecardFactory
 from tests.factories.scorecards import RecomputeJobFactory
@@ -85,6 +88,25 @@ def test_detail_shows_kpi_rows_scheme_version_and_raw_figures(client_as, cast):
     assert "Collection rate" in content
     assert "95.0%" in content  # the target, as a rate
     assert "—" in content
+
+
+def test_detail_writes_rates_as_percentages_and_every_other_kpi_with_two_decimals(client_as, cast):
+    figures = {"value": "12.345", "target": "95", "score": "61.5", "weight": "10"}
+    scorecard = ScorecardFactory(rep=cast.rep_a, kpi_scores=dict.fromkeys(Kpi.values, figures))
+    response = client_as(cast.rep_a).get(
+        reverse("scorecards:scorecard-detail", args=[scorecard.pk])
+    )
+    html = re.sub(r"\s*\n\s*", "", response.content.decode())
+    rates = {"sales_achievement_rate", "sales_growth_rate", "retention_rate", "collection_rate"}
+    assert {row["kpi"] for row in response.context["kpis"] if row["is_rate"]} == rates
+    for kpi, label in Kpi.choices:
+        shown = ("12.3%", "95.0%") if kpi in rates else ("12.35", "95.00")
+        cells = re.search(
+            rf">{re.escape(str(label))}(?:</a>)?</td>"
+            r'<td class="num">([^<]*)</td><td class="num">([^<]*)</td>',
+            html,
+        )
+        assert cells and cells.groups() == shown, kpi
 
 
 def test_rep_may_not_recompute(client_as, cast):
