@@ -18,8 +18,6 @@ import math
 import multiprocessing
 import os
 import queue
-import resource
-import sys
 import time
 import traceback
 
@@ -65,9 +63,18 @@ def shareable_database(settings_dict: dict) -> bool:
     return bool(name) and ":memory:" not in name and "mode=memory" not in name
 
 
-def children_peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+def peak_rss_mb() -> float | None:
+    """This process's peak resident memory since it started its program, in MB: Linux's
+    ``VmHWM`` (``getrusage``'s ``ru_maxrss`` is no use in a spawned worker: it keeps the peak of
+    the parent it was forked from across the ``exec``). ``None`` where there is no /proc."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
 
 
 def _function(path: str):
@@ -82,7 +89,7 @@ def worker_main(settings_module: str, database_name: str, task: str, jobs, resul
     """One worker: set Django up, connect to the database the command uses (under the tests,
     pytest-django's test database), then call ``task`` (a dotted path) with each ``(key,
     kwargs)`` it takes from ``jobs`` until ``None``. Reports ``("ready", pid, None)``, then
-    ``("done", key, seconds)`` or ``("error", key, traceback)`` per item."""
+    ``("done", key, (seconds, peak RSS in MB))`` or ``("error", key, traceback)`` per item."""
     os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     import django
 
@@ -105,7 +112,7 @@ def worker_main(settings_module: str, database_name: str, task: str, jobs, resul
             except Exception:  # noqa: BLE001 — reported to the command, which stops
                 results.put(("error", key, traceback.format_exc()))
             else:
-                results.put(("done", key, time.perf_counter() - started))
+                results.put(("done", key, (time.perf_counter() - started, peak_rss_mb())))
     finally:
         connections.close_all()
 
@@ -140,6 +147,8 @@ class WorkerPool:
                 raise WorkerError(f"worker failed to start: {detail}")
             ready += 1
         self.start_s = time.perf_counter() - started
+        #: The largest peak RSS a worker reported (MB), ``None`` before any or without /proc.
+        self.peak_rss_mb: float | None = None
 
     def _next(self, *, deadline: float):
         while True:
@@ -166,7 +175,10 @@ class WorkerPool:
                 raise WorkerError(f"chunk {key} failed:\n{detail}")
             if key in done:
                 raise WorkerError(f"chunk {key} was reported twice")
-            done[key] = detail
+            seconds, peak = detail
+            done[key] = seconds
+            if peak is not None:
+                self.peak_rss_mb = max(peak, self.peak_rss_mb or 0)
         return done
 
     def close(self) -> None:
@@ -208,6 +220,7 @@ def measure_pools(*, counts: list[int], repeat: int, task: str, run_job, write) 
     start_s: dict[str, float] = {}
     load: dict[str, dict] = {}
     chunk_s: dict[str, list[float]] = {}
+    peaks: list[float] = []
     chunks = 0
     for count in counts:
         key = str(count)
@@ -229,6 +242,8 @@ def measure_pools(*, counts: list[int], repeat: int, task: str, run_job, write) 
                     f"({len(done)} chunks)"
                 )
         finally:
+            if pool.peak_rss_mb is not None:
+                peaks.append(pool.peak_rss_mb)
             pool.close()
         timings[key] = min(runs[key])
         load[key] = {"before": load_before, "after": loadavg()}
@@ -253,6 +268,6 @@ def measure_pools(*, counts: list[int], repeat: int, task: str, run_job, write) 
         "workers_chunk_s": chunk_s,
         "workers_start_s": start_s,
         "workers_loadavg": load,
-        "workers_peak_rss_mb": children_peak_rss_mb(),
+        "workers_peak_rss_mb": max(peaks) if peaks else None,
         "cpu_count": os.cpu_count(),
     }

@@ -110,6 +110,8 @@ def test_workers_compute_every_chunk_once_and_pay_everyone_once():
             result["workers"]["2"] / result["bare_sql_s"], 2
         )
         assert "2 worker(s):" in out.getvalue()
+        # The workers' own peak (VmHWM), not the parent's carried over the spawn.
+        assert 0 < result["workers_peak_rss_mb"] < 1000
         # The pool's runs are removed afterwards; the statements of the last one were checked
         # by the command (one per person, every chunk once) before that.
         assert not PayRun.objects.filter(period_key="2026-10").exists()
