@@ -7,6 +7,25 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.scoping import ScopedQuerySet
 
 
+def actor_field(verbose_name, *, related_name="+", **options) -> models.ForeignKey:
+    """The optional "who did it" user of a record (``created_by``, ``closed_by`` …).
+
+    Nullable and blank, and set to NULL when the user is deleted, so the record outlives
+    its author. Without a ``related_name`` there is no reverse accessor on the user. Any
+    other field option (``help_text``, ``db_index`` …) is passed through; a declaration
+    that is not null/blank/SET_NULL should stay a plain ``ForeignKey``.
+    """
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+        **options,
+    )
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -75,14 +94,7 @@ class AuditEntry(models.Model):
     """One change to something that matters (money, grades, scores, permissions)."""
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="audit_entries_made",
-    )
+    actor = actor_field(_("actor"), related_name="audit_entries_made")
     action = models.CharField(_("action"), max_length=64)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.CharField(max_length=64)

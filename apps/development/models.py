@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import Role
-from apps.core.models import TimeStampedModel, VersionedModel
+from apps.core.models import TimeStampedModel, VersionedModel, actor_field
 from apps.core.scoping import ScopedQuerySet, scoped_queryset
 from apps.development.choices import CaseKind, LearningKind, RaterRole, Skill
 
@@ -146,14 +146,7 @@ class CapabilityGoal(VersionedModel, TimeStampedModel):
         _("progress (%)"), max_digits=5, decimal_places=2, default=0, validators=PERCENT
     )
     notes = models.TextField(_("notes"), blank=True)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("set by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    set_by = actor_field(_("set by"))
 
     objects = scoped_queryset("rep").as_manager()
 

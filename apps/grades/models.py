@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel, VersionedModel
+from apps.core.models import TimeStampedModel, VersionedModel, actor_field
 from apps.core.scoping import ScopedQuerySet, sees_everything
 from apps.grades.choices import Grade
 
@@ -58,26 +58,12 @@ class AnnualGrade(VersionedModel, TimeStampedModel):
     qualitative_score = models.DecimalField(_("qualitative score"), **SCORE)
     proposed_grade = models.CharField(_("proposed grade"), max_length=1, choices=Grade.choices)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
-    calibrated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("calibrated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    calibrated_by = actor_field(_("calibrated by"))
     calibrated_at = models.DateTimeField(_("calibrated at"), null=True, blank=True)
     reason = models.TextField(_("reason for the change"), blank=True)
     finalised = models.BooleanField(_("finalised"), default=False)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
-    finalised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("finalised by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    finalised_by = actor_field(_("finalised by"))
 
     objects = AnnualGradeQuerySet.as_manager()
 

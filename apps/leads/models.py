@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel, VersionedModel
+from apps.core.models import TimeStampedModel, VersionedModel, actor_field
 from apps.core.scoping import ScopedQuerySet, scoped_queryset
 from apps.leads.choices import (
     CompanySize,
@@ -108,14 +108,7 @@ class Lead(VersionedModel, TimeStampedModel):
         _("overridden grade"), max_length=1, choices=Grade.choices, blank=True
     )
     override_reason = models.TextField(_("override reason"), blank=True)
-    override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("overridden by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    override_by = actor_field(_("overridden by"))
     override_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
     #: The grade in force: the override when there is one, else the rubric grade.
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, db_index=True)

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import VersionedModel
+from apps.core.models import VersionedModel, actor_field
 from apps.core.scoping import ScopedQuerySet
 from apps.pay import choices
 from apps.pay.choices import PayRunStatus
@@ -58,14 +58,7 @@ class PayPolicy(models.Model):
         **PERCENT,
     )
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PayPolicyQuerySet.as_manager()
@@ -118,26 +111,12 @@ class PayRun(VersionedModel):
     policy_version = models.PositiveIntegerField(_("pay policy version"))
     total_chunks = models.PositiveIntegerField(_("chunks"), default=0)
     done_chunks = models.PositiveIntegerField(_("chunks done"), default=0)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opened by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    opened_by = actor_field(_("opened by"))
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     started_at = models.DateTimeField(_("computation started"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    closed_by = actor_field(_("closed by"))
     error = models.TextField(_("error"), blank=True)
 
     objects = PayRunQuerySet.as_manager()
@@ -311,14 +290,7 @@ class PayAdjustment(models.Model):
     #: The corrected computation: ``{"base_pay": "…", "quantitative_score": "…", …}``.
     details = models.JSONField(_("details"), default=dict, blank=True)
     reason = models.TextField(_("reason"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PayAdjustmentQuerySet.as_manager()

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel, VersionedModel
+from apps.core.models import TimeStampedModel, VersionedModel, actor_field
 from apps.core.scoping import scoped_queryset
 from apps.performance import calculations, periods
 from apps.performance.calculations import DEFAULT_CAP
@@ -60,14 +60,7 @@ class Target(VersionedModel, TimeStampedModel):
     collection_rate_target = models.DecimalField(
         _("collection rate target (%)"), null=True, blank=True, **PERCENT
     )
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("set by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="targets_set",
-    )
+    set_by = actor_field(_("set by"), related_name="targets_set")
 
     objects = scoped_queryset("rep").as_manager()
 
@@ -123,14 +116,7 @@ class PeriodSetting(VersionedModel, TimeStampedModel):
     challenge_margin = models.DecimalField(
         _("challenge margin (percentage points)"), default=Decimal("5"), **PERCENT
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = actor_field(_("updated by"))
 
     objects = OrganisationWideQuerySet.as_manager()
 
@@ -160,14 +146,7 @@ class WeightScheme(models.Model):
     effective_from = models.DateField(_("effective from"))
     preset = models.CharField(_("preset"), max_length=32, choices=SchemePreset.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = OrganisationWideQuerySet.as_manager()

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel, VersionedModel
+from apps.core.models import TimeStampedModel, VersionedModel, actor_field
 from apps.core.scoping import ScopedQuerySet, sees_everything
 from apps.pips.choices import PipOutcome, PipStatus, SessionStatus
 
@@ -80,24 +80,10 @@ class Pip(VersionedModel, TimeStampedModel):
     extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
     outcome = models.CharField(_("outcome"), max_length=16, choices=PipOutcome.choices, blank=True)
     outcome_note = models.TextField(_("outcome note"), blank=True)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opened by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    opened_by = actor_field(_("opened by"))
     activated_at = models.DateTimeField(_("started at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    closed_by = actor_field(_("closed by"))
 
     objects = PipQuerySet.as_manager()
 
@@ -159,14 +145,7 @@ class CoachingSession(VersionedModel, models.Model):
     notes = models.TextField(_("notes"), blank=True)
     agreed_actions = models.TextField(_("agreed actions"), blank=True)
     missed_reason = models.CharField(_("why it was missed"), max_length=500, blank=True)
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("logged by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    logged_by = actor_field(_("logged by"))
     logged_at = models.DateTimeField(_("logged at"), null=True, blank=True)
     #: When the missed session was escalated to HR (once).
     escalated_at = models.DateTimeField(_("escalated to HR at"), null=True, blank=True)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel, VersionedModel
+from apps.core.models import TimeStampedModel, VersionedModel, actor_field
 from apps.core.scoping import ScopedQuerySet, sees_everything
 from apps.promotions.choices import CandidateStatus
 
@@ -73,14 +73,7 @@ class PromotionCandidate(VersionedModel, TimeStampedModel):
         default=CandidateStatus.AWAITING,
     )
     status_reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = actor_field(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = CandidateQuerySet.as_manager()
@@ -117,14 +110,7 @@ class MethodologyDocument(VersionedModel, TimeStampedModel):
     file_name = models.CharField(_("original file name"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("accepted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    accepted_by = actor_field(_("accepted by"))
 
     objects = DocumentQuerySet.as_manager()
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel, VersionedModel
+from apps.core.models import TimeStampedModel, VersionedModel, actor_field
 from apps.core.scoping import ScopedQuerySet, scoped_queryset
 from apps.performance.choices import Kpi
 from apps.reviews.choices import CalibrationScope, CycleKind, CycleStatus, ReviewStatus
@@ -45,14 +45,7 @@ class AnnualScheme(VersionedModel, TimeStampedModel):
         _("capability score weight"), default=Decimal("20"), **WEIGHT
     )
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("created by"))
 
     objects = AnnualSchemeQuerySet.as_manager()
 
@@ -137,14 +130,7 @@ class ReviewCycle(VersionedModel, TimeStampedModel):
     survey_due = models.DateField(_("customer surveys due"), null=True, blank=True)
     finalise_due = models.DateField(_("finalisation due"), null=True, blank=True)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opened by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("opened by"))
 
     objects = ReviewCycleQuerySet.as_manager()
 
@@ -219,14 +205,7 @@ class Review(VersionedModel, TimeStampedModel):
 
     score = models.DecimalField(_("score"), **SCORE)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
-    finalised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("finalised by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    finalised_by = actor_field(_("finalised by"))
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
 
     objects = scoped_queryset("person").as_manager()

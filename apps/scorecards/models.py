@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.models import actor_field
 from apps.core.scoping import ScopedQuerySet, scoped_queryset
 from apps.scorecards.choices import JobStatus, PeriodKind
 
@@ -101,14 +102,7 @@ class RecomputeJob(models.Model):
     )
     total_chunks = models.PositiveIntegerField(_("chunks"), default=0)
     done_chunks = models.PositiveIntegerField(_("chunks done"), default=0)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = actor_field(_("requested by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import Role
-from apps.core.models import TimeStampedModel, VersionedModel
+from apps.core.models import TimeStampedModel, VersionedModel, actor_field
 from apps.core.scoping import ScopedQuerySet, sees_everything, visible_user_ids
 from apps.surveys.choices import SurveyChannel, SurveyStatus
 
@@ -95,13 +95,8 @@ class Survey(VersionedModel, TimeStampedModel):
         _("answered through"), max_length=8, choices=SurveyChannel.choices, blank=True
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    recorded_by = actor_field(
+        _("recorded by"),
         help_text=_("Who typed in a phone interview (HR or the manager); empty for a link."),
     )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
