@@ -42,6 +42,23 @@ def parse_counts(text: str) -> list[int]:
     return counts
 
 
+def pool_counts(
+    workers: str, *, chunk_size: int | None, chunk_option: str, settings_dict
+) -> list[int]:
+    """The worker counts of a command's ``--workers`` text, after checking the options a pool
+    needs: counts of at least 1, a chunk size (``chunk_option``, if given) of at least 1 and a
+    database other processes can open. Raises ``ValueError`` with the message for the user."""
+    counts = parse_counts(workers)
+    if chunk_size is not None and chunk_size < 1:
+        raise ValueError(f"{chunk_option} must be at least 1.")
+    if not shareable_database(settings_dict):
+        raise ValueError(
+            "--workers needs a database other processes can open (PostgreSQL or an SQLite "
+            "file), not an in-memory SQLite database."
+        )
+    return counts
+
+
 def default_chunk_size(people: int, counts: list[int]) -> int:
     """Enough chunks for the largest pool (at least four): ``ceil(people / max(4, N))``."""
     return max(1, math.ceil(people / max(4, *counts)))

@@ -15,6 +15,7 @@ from apps.pay.choices import MissingInput, PayRunStatus
 from apps.pay.exceptions import PayRunLocked
 from apps.pay.models import PayAdjustment, PayPolicy, PayRun, PayRunChunk, PayStatement
 from apps.scorecards.models import Scorecard
+from tests.concurrency import require_postgres
 from tests.factories import RepFactory
 from tests.pay.conftest import (
     OCTOBER,
@@ -503,10 +504,23 @@ def test_a_chunk_row_exists_per_round(inputs):
     ]
 
 
-def test_the_upsert_writes_values_exactly_and_rewrites_on_the_key(inputs):
-    """The upsert of the Python path (databases other than PostgreSQL compute a chunk in
-    Python) keeps every value exactly, odd text included, and rewrites a statement on (run,
-    person). PostgreSQL's one-statement upsert: tests/core/test_bulk.py."""
+def _unnest_upsert(rows):
+    from apps.core.bulk import upsert_unnest
+
+    require_postgres()
+    fields = [f for f in PayStatement._meta.concrete_fields if not f.primary_key]
+    upsert_unnest(connection, PayStatement, fields, services.UNIQUE_FIELDS, rows)
+
+
+@pytest.mark.parametrize(
+    "upsert",
+    [services.upsert_statements, _unnest_upsert],
+    ids=["python path (bulk_create)", "postgresql one statement (unnest)"],
+)
+def test_the_upsert_writes_values_exactly_and_rewrites_on_the_key(inputs, upsert):
+    """Both upserts — the Python path's (databases other than PostgreSQL compute a chunk in
+    Python) and ``apps.core.bulk.upsert_unnest`` (array literals) — keep every value exactly,
+    odd text included, and rewrite a statement on (run, person) in place."""
     from django.utils import timezone
 
     run = open_and_compute(inputs.hr, OCTOBER)
@@ -526,7 +540,8 @@ def test_the_upsert_writes_values_exactly_and_rewrites_on_the_key(inputs):
         satisfaction_met=False,
         computed_at=now,
     )
-    services.upsert_statements([row])
+    upsert([row])
+    assert run.statements.get(person=inputs.rep_a).pk == statement.pk
     statement.refresh_from_db()
     assert statement.qualitative_period == 'a"b\\c,{'
     assert statement.satisfaction_period == ""

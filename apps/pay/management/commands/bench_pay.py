@@ -138,17 +138,14 @@ class Command(BaseCommand):
                 raise CommandError("--workers-chunk-size needs --workers.")
             return []
         try:
-            counts = bench_workers.parse_counts(options["workers"])
+            return bench_workers.pool_counts(
+                options["workers"],
+                chunk_size=options["workers_chunk_size"],
+                chunk_option="--workers-chunk-size",
+                settings_dict=connection.settings_dict,
+            )
         except ValueError as error:
             raise CommandError(str(error)) from error
-        if options["workers_chunk_size"] is not None and options["workers_chunk_size"] < 1:
-            raise CommandError("--workers-chunk-size must be at least 1.")
-        if not bench_workers.shareable_database(connection.settings_dict):
-            raise CommandError(
-                "--workers needs a database other processes can open (PostgreSQL or an SQLite "
-                "file), not an in-memory SQLite database."
-            )
-        return counts
 
     def measure_workers(self, period, counts, options, result) -> dict:
         size = options["workers_chunk_size"] or settings.PAY_CHUNK_SIZE

@@ -134,17 +134,14 @@ class Command(BaseCommand):
                 raise CommandError("--only-workers and --chunk-size need --workers.")
             return []
         try:
-            counts = pool.parse_counts(options["workers"])
+            return pool.pool_counts(
+                options["workers"],
+                chunk_size=options["chunk_size"],
+                chunk_option="--chunk-size",
+                settings_dict=connection.settings_dict,
+            )
         except ValueError as error:
             raise CommandError(str(error)) from error
-        if options["chunk_size"] is not None and options["chunk_size"] < 1:
-            raise CommandError("--chunk-size must be at least 1.")
-        if not pool.shareable_database(connection.settings_dict):
-            raise CommandError(
-                "--workers needs a database other processes can open (PostgreSQL or an SQLite "
-                "file), not an in-memory SQLite database."
-            )
-        return counts
 
     def measure_workers(self, period, counts, options, repeat, result) -> dict:
         people = selectors.scorecard_reps().count()
