@@ -30,8 +30,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -397,22 +396,13 @@ def latest_quarter_key(period: period_lib.Period) -> str:
     return quarter.key
 
 
-def _ids_filter(person_ids):
-    """The right side of ``pk__in`` for ``person_ids``: a queryset as it is; a list on
-    PostgreSQL as ONE array parameter (``IN (SELECT unnest(%s::bigint[]))``: a list of
-    10,000 ``%s`` is slow to send and to plan), elsewhere the list."""
-    if isinstance(person_ids, QuerySet):
-        return person_ids
-    person_ids = list(person_ids)
-    if _connection().vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [person_ids])
-    return person_ids
-
-
-def _input_sources(period: period_lib.Period):
-    """The rows an input is picked from, for the person ``OuterRef("pk")``: the month's
-    scorecard, the finalised quarterly reviews ending by the month's end (latest first) and
-    the quarter scorecards with a satisfaction ending by then (latest first)."""
+def input_rows(*, period: period_lib.Period, person_ids, run_id: int | None = None):
+    """ONE query: for each person of ``person_ids``, their team, P and base salary, the month's
+    score, the latest finalised quarterly review ending by the month's end, the latest quarter
+    satisfaction ending by then, and (``run_id``) the sum of the adjustments carried in that
+    run. Correlated subqueries, no per-person query. (On PostgreSQL a chunk reads the same
+    picks with ``pay_sql.inputs_select``.)"""
+    from apps.accounts.models import User
     from apps.reviews.choices import CycleKind, ReviewStatus
     from apps.reviews.models import Review
     from apps.scorecards.choices import PeriodKind
@@ -434,18 +424,6 @@ def _input_sources(period: period_lib.Period):
         period_end__lte=period.end,
         customer_satisfaction__isnull=False,
     ).order_by("-period_end")
-    return month_card, reviews, satisfaction
-
-
-def input_rows(*, period: period_lib.Period, person_ids, run_id: int | None = None):
-    """ONE query: for each person of ``person_ids``, their team, P and base salary, the month's
-    score, the latest finalised quarterly review ending by the month's end, the latest quarter
-    satisfaction ending by then, and (``run_id``) the sum of the adjustments carried in that
-    run. Correlated subqueries, no per-person query. (On PostgreSQL a chunk reads the same
-    picks with ``pay_sql.inputs_select``.)"""
-    from apps.accounts.models import User
-
-    month_card, reviews, satisfaction = _input_sources(period)
     annotations = {
         "quantitative": Subquery(month_card.values("score")[:1]),
         "qualitative": Subquery(reviews.values("score")[:1]),
@@ -470,7 +448,7 @@ def input_rows(*, period: period_lib.Period, person_ids, run_id: int | None = No
         )
         fields.append("carried")
     return (
-        User.objects.filter(pk__in=_ids_filter(person_ids))
+        User.objects.filter(pk__in=person_ids)
         .annotate(**annotations)
         .order_by("pk")
         .values_list(*fields)

@@ -31,21 +31,6 @@ from apps.pay.models import PayAdjustment
 #: Multiplying by it is dividing by 100, exactly.
 PERCENT = Decimal("0.01")
 
-#: The columns of :func:`inputs_select`, in order (those of ``services.input_rows`` with
-#: ``run_id``), then what the first step of the arithmetic adds.
-INPUT_COLUMNS = (
-    "person_id",
-    "team_id",
-    "standard",
-    "salary",
-    "quantitative",
-    "qualitative",
-    "qualitative_key",
-    "satisfaction",
-    "satisfaction_key",
-    "carried",
-)
-
 
 def _table(model) -> str:
     return model._meta.db_table
@@ -62,11 +47,11 @@ def inputs_select(*, period, quarter_key: str, run_id: int, person_ids, quote) -
     review) with its quarter, the latest quarter scorecard with a satisfaction ending by the
     month's end with its quarter, and the sum of the adjustments carried in run ``run_id``.
 
-    Each pick is a ``LATERAL`` join (one index lookup per person giving value and key
-    together), the way the benchmark's bare SQL reads the same inputs; and the first step of the
-    arithmetic (the applied scores, whether the satisfaction bonus is earned, the missing
-    inputs) is computed here, once per row. ``tests/pay/test_sql_compute.py`` holds the picks
-    equal to ``input_rows`` (older and later quarters, reviews not finalised, other months)."""
+    Columns: person_id, team_id, standard, salary, quantitative, qualitative,
+    qualitative_key, satisfaction, satisfaction_key, carried. Each pick is a ``LATERAL`` join
+    (one index lookup per person giving value and key together), the way the benchmark's bare
+    SQL reads the same inputs. ``tests/pay/test_sql_compute.py`` holds the picks equal to
+    ``input_rows`` (older and later quarters, reviews not finalised, other months)."""
     from apps.accounts.models import EmployeeProfile, User
     from apps.reviews.choices import CycleKind, ReviewStatus
     from apps.reviews.models import Review, ReviewCycle
