@@ -10,22 +10,28 @@ from __future__ import annotations
 import random
 import time
 from decimal import Decimal
+from unittest import mock
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.test import RequestFactory
+from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from apps.accounts.models import EmployeeProfile, Team, User
+from apps.core.bench_workers import WorkerError, measure_pools
 from apps.core.choices import Role
 from apps.core.models import AuditEntry
+from apps.pay import services
+from apps.pay.choices import PayRunStatus
 from apps.pay.models import PayAdjustment, PayRun, PayRunChunk, PayStatement
 from apps.pay.services import latest_quarter_key
 from apps.performance import periods
 from apps.reviews.choices import CycleKind, ReviewStatus
 from apps.reviews.models import Review, ReviewCycle
 from apps.scorecards.models import Scorecard
+from apps.scorecards.selectors import scorecard_reps
 
 PREFIX = "bench_pay_"
 REP_PREFIX = PREFIX + "rep_"
@@ -266,6 +272,13 @@ def copy_rows(run_id: int) -> int:
     return size
 
 
+def open_run(period: periods.Period, hr) -> PayRun:
+    """HR opens the month's pay run without its task being sent: the benchmark computes it
+    through the job functions itself (here, or in its worker processes)."""
+    with mock.patch.object(services, "_enqueue_run", lambda run_id: None):
+        return services.pay_run_open(actor=hr, period_key=period.key)
+
+
 # --- Worker processes --------------------------------------------------------------------------
 
 #: What each worker calls for a chunk (the Celery task's service call).
@@ -277,22 +290,12 @@ def measure_workers(*, period, counts: list[int], chunk_size: int, repeat: int, 
     chunks of ``chunk_size`` (best of ``repeat`` per pool): from the start of the job (which
     makes the chunks) until its last chunk opens the run for review, checking that every chunk
     ran once and everyone paid got one statement. Each run replaces the previous one."""
-    from unittest import mock
-
-    from django.test.utils import override_settings
-
-    from apps.core.bench_workers import WorkerError, measure_pools
-    from apps.pay import services
-    from apps.pay.choices import PayRunStatus
-    from apps.scorecards.selectors import scorecard_reps
-
     hr = bench_hr()
     people = scorecard_reps().count()
 
     def run_job(pool):
         PayRun.objects.filter(period_key=period.key, opened_by=hr).delete()
-        with mock.patch.object(services, "_enqueue_run", lambda run_id: None):
-            run = services.pay_run_open(actor=hr, period_key=period.key)
+        run = open_run(period, hr)
         started = time.perf_counter()
         with override_settings(PAY_CHUNK_SIZE=chunk_size):
             chunks = services.pay_run_start(run_id=run.pk)

@@ -25,7 +25,6 @@ import json
 import resource
 import sys
 import time
-from unittest import mock
 
 from django.conf import settings
 from django.core.management import call_command
@@ -174,9 +173,7 @@ class Command(BaseCommand):
 
     def _run(self, period, hr) -> tuple[PayRun, float, int]:
         """Open a run and compute it through the job functions; (run, seconds, queries)."""
-        # computed here, through the job functions: no task is sent to a broker
-        with mock.patch.object(services, "_enqueue_run", lambda run_id: None):
-            run = services.pay_run_open(actor=hr, period_key=period.key)
+        run = bench.open_run(period, hr)
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             for round_, number in services.pay_run_start(run_id=run.pk):
