@@ -77,6 +77,3 @@ KPI_UNITS: dict[str, str] = {
     Kpi.TEAM_COLLABORATION: "score",
     Kpi.CAPABILITY_GROWTH: "score",
 }
-
-#: The qualitative KPIs (SPEC §2.3): ratings given in reviews, not computed from records.
-QUALITATIVE_KPIS = frozenset(kpi for kpi, unit in KPI_UNITS.items() if unit == "score")

@@ -7,13 +7,14 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from apps.performance.choices import KPI_UNITS, QUALITATIVE_KPIS, Kpi
+from apps.performance.choices import KPI_UNITS, Kpi
 from apps.performance.templatetags.kpi_format import format_kpi_value
 
 
 def test_every_kpi_has_a_unit():
     assert set(KPI_UNITS) == set(Kpi)
-    assert frozenset(QUALITATIVE_KPIS) == {
+    # The qualitative ratings (SPEC §2.3) read as scores.
+    assert {kpi for kpi, unit in KPI_UNITS.items() if unit == "score"} == {
         Kpi.CUSTOMER_SATISFACTION,
         Kpi.TEAM_COLLABORATION,
         Kpi.CAPABILITY_GROWTH,
